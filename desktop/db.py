@@ -1,0 +1,121 @@
+"""The one database handle of the application.
+
+Models bind to `database` (a proxy); `connect()` points it at a SQLite file or a PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+
+from desktop.errors import DatabaseError
+
+database = peewee.DatabaseProxy()
+
+# Given to the constructor, so every connection (GUI thread, workers, CLI) gets them.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "synchronous": "normal",
+    "cache_size": -32000,
+}
+
+
+def sqlite_path_from_url(url: str) -> Path | None:
+    """The file of a SQLite URL or plain path, or None for a server URL.
+
+    Accepts `sqlite:///relative.db`, `sqlite:////abs/path.db`, `sqlite:///C:/数据/x.db` and plain
+    paths, Windows ones included (`C:\\数据\\x.db`).
+    """
+    text = str(url).strip()
+    lowered = text.lower()
+    if lowered.startswith(("postgresql://", "postgres://")):
+        return None
+    if lowered.startswith("sqlite:///"):
+        rest = unquote(text[len("sqlite:///"):])
+        # sqlite:///C:/x.db → "C:/x.db"; sqlite:////tmp/x.db → "/tmp/x.db"
+        return Path(rest)
+    if lowered.startswith("sqlite://"):
+        raise DatabaseError(f"无法识别的数据库地址：{text}（应为 sqlite:///文件路径 或 postgresql://…）")
+    if "://" in text and not (len(text) > 2 and text[1] == ":"):
+        raise DatabaseError(f"无法识别的数据库地址：{text}（应为 sqlite:///文件路径 或 postgresql://…）")
+    return Path(text)
+
+
+def make_database(url: str | os.PathLike) -> peewee.Database:
+    """Build (but do not open) a peewee database for a URL or path."""
+    text = os.fspath(url)
+    path = sqlite_path_from_url(text)
+    if path is None:
+        parsed = urlparse(text)
+        try:
+            import psycopg  # noqa: F401  (psycopg 3 is the named driver)
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise DatabaseError("服务器模式需要安装 psycopg（pip install \"investdesk[server]\"）") from exc
+        return peewee.PostgresqlDatabase(
+            unquote(parsed.path.lstrip("/")),
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+            host=parsed.hostname or "localhost",
+            port=parsed.port or 5432,
+            autorollback=True,
+        )
+    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, timeout=10)
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, peewee.SqliteDatabase)
+
+
+def database_file() -> Path | None:
+    """The SQLite file in use, or None on a server."""
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        return Path(database.obj.database)
+    return None
+
+
+def connect(url: str | os.PathLike, *, create: bool = False) -> peewee.Database:
+    """Point the proxy at `url` and open it.
+
+    A SQLite file that does not exist is refused unless `create` is true; a file that is not a
+    SQLite database is refused with a Chinese message.
+    """
+    db = make_database(url)
+    if isinstance(db, peewee.SqliteDatabase):
+        path = Path(db.database)
+        if not path.exists():
+            if not create:
+                raise DatabaseError(f"数据库文件不存在：{path}")
+            if not path.parent.exists():
+                raise DatabaseError(f"文件夹不存在：{path.parent}")
+        elif path.is_dir():
+            raise DatabaseError(f"这是一个文件夹，不是数据库文件：{path}")
+        else:
+            _check_sqlite_header(path)
+    close()
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+    except (peewee.OperationalError, sqlite3.Error) as exc:
+        raise DatabaseError(f"无法打开数据库 {url}：{exc}") from exc
+    return db
+
+
+def _check_sqlite_header(path: Path) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"无法读取数据库文件 {path}：{exc.strerror or exc}") from exc
+    if head and head != b"SQLite format 3\x00":
+        raise DatabaseError(f"不是招商工作台的数据库文件（不是 SQLite 数据库）：{path}")
+
+
+def close() -> None:
+    if database.obj is not None and not database.obj.is_closed():
+        database.obj.close()

@@ -1,0 +1,23 @@
+"""peewee models, one module per aggregate. No Qt here."""
+
+from desktop.models.base import BaseModel, WanYuanField
+from desktop.models.company import Company
+from desktop.models.project import LifecycleStep, Project, StatusChange, StepRecord
+from desktop.models.reference import Person, Setting, Unit
+
+# In creation order (foreign keys point backwards).
+ALL_MODELS = [Setting, Unit, Person, Company, Project, LifecycleStep, StepRecord, StatusChange]
+
+__all__ = [
+    "ALL_MODELS",
+    "BaseModel",
+    "Company",
+    "LifecycleStep",
+    "Person",
+    "Project",
+    "Setting",
+    "StatusChange",
+    "StepRecord",
+    "Unit",
+    "WanYuanField",
+]

@@ -1,0 +1,1 @@
+"""The domain: validation, queries, statistics, demo data. No Qt import here."""

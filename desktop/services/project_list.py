@@ -1,0 +1,148 @@
+"""The project library as the table shows it: one raw query, then filtering and sorting in Python.
+
+At 100,000 projects, model instances cost ~1.8 s to fetch and a proxy model over Python data()
+~1.5 s per filter; plain tuples plus index lists keep filter and sort around 50 ms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from desktop.db import database
+from desktop.models.base import YUAN_PER_WAN
+from desktop.services.text import normalise_name
+
+COLUMNS = ("项目编号", "项目名称", "投资方", "所属产业", "总投资（亿元）", "当前阶段", "状态", "责任单位", "挂钩领导", "所在乡镇", "入库日期")
+YI_IN_YUAN = 100_000_000
+
+
+class ProjectRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    investor: str
+    industry: str
+    total_yuan: int  # 总投资 in 元 (exact integer)
+    stage_no: int
+    status: str
+    responsible_unit: str
+    leader: str
+    township: str
+    library_on: str  # ISO date or ""
+    is_key: bool
+    search_text: str  # normalised name, initials, investor and its initials, code
+
+
+# Position in ProjectRow of each visible column (same order as COLUMNS).
+COLUMN_FIELDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+
+_SQL = """
+SELECT p.id, p.code, p.name, COALESCE(c.name, ''), p.industry, p.total_investment, p.stage_no, p.status,
+       COALESCE(ru.name, ''), COALESCE(pe.name, ''), COALESCE(tw.name, ''), p.library_on, p.is_key,
+       p.name_norm, p.name_initials, COALESCE(c.name_norm, ''), COALESCE(c.name_initials, '')
+FROM project p
+LEFT JOIN company c ON c.id = p.investor_id
+LEFT JOIN unit ru ON ru.id = p.responsible_unit_id
+LEFT JOIN person pe ON pe.id = p.leader_id
+LEFT JOIN unit tw ON tw.id = p.township_id
+ORDER BY p.code
+"""
+
+
+def load_rows() -> list[ProjectRow]:
+    """Every project as a plain row, through a raw cursor (no model instances)."""
+    cursor = database.execute_sql(_SQL)
+    rows = []
+    append = rows.append
+    for (pid, code, name, investor, industry, total, stage, status, unit, leader, township, library_on, is_key,
+         name_norm, initials, inv_norm, inv_initials) in cursor:
+        append(
+            ProjectRow(
+                pid, code, name, investor, industry, int(total or 0), int(stage or 0), status, unit, leader, township,
+                library_on.isoformat() if isinstance(library_on, dt.date) else (library_on or ""),
+                bool(is_key),
+                f"{name_norm}\x1f{initials}\x1f{inv_norm}\x1f{inv_initials}\x1f{code.lower()}",
+            )
+        )
+    return rows
+
+
+AMOUNT_BANDS = {"": None, "亿元以上": 1 * YI_IN_YUAN, "10亿元以上": 10 * YI_IN_YUAN}
+
+
+@dataclass
+class ProjectFilter:
+    """What the user chose above the table; empty means 全部."""
+
+    text: str = ""
+    stage_phase: str = ""  # a phase name such as 签约; stage numbers come from `phase_steps`
+    industry: str = ""
+    responsible_unit: str = ""
+    township: str = ""
+    status: str = ""
+    key_only: bool | None = None  # True: 重点项目 only; False: non-key only; None: all
+    amount_band: str = ""
+    phase_steps: dict[str, set[int]] = field(default_factory=dict)
+
+
+def filter_indices(rows: list[ProjectRow], criteria: ProjectFilter) -> list[int]:
+    """Indices of the rows that pass every chosen filter, in the rows' order."""
+    tests = []
+    needle = normalise_name(criteria.text)
+    if needle:
+        tests.append(lambda r: needle in r.search_text)
+    if criteria.stage_phase:
+        wanted = criteria.phase_steps.get(criteria.stage_phase, set())
+        tests.append(lambda r: r.stage_no in wanted)
+    if criteria.industry:
+        tests.append(lambda r: r.industry == criteria.industry)
+    if criteria.responsible_unit:
+        tests.append(lambda r: r.responsible_unit == criteria.responsible_unit)
+    if criteria.township:
+        tests.append(lambda r: r.township == criteria.township)
+    if criteria.status:
+        tests.append(lambda r: r.status == criteria.status)
+    if criteria.key_only is not None:
+        tests.append(lambda r: r.is_key == criteria.key_only)
+    floor = AMOUNT_BANDS.get(criteria.amount_band)
+    if floor:
+        tests.append(lambda r: r.total_yuan >= floor)
+    if not tests:
+        return list(range(len(rows)))
+    if len(tests) == 1:
+        only = tests[0]
+        return [i for i, r in enumerate(rows) if only(r)]
+    return [i for i, r in enumerate(rows) if all(t(r) for t in tests)]
+
+
+def sort_indices(rows: list[ProjectRow], indices: list[int], column: int, descending: bool = False) -> list[int]:
+    """`indices` ordered by visible column `column`; empty values always last."""
+    position = COLUMN_FIELDS[column]
+    filled = [i for i in indices if rows[i][position] not in ("", None)]
+    empty = [i for i in indices if rows[i][position] in ("", None)]
+    filled.sort(key=lambda i: rows[i][position], reverse=descending)
+    return filled + empty
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    total_wan: Decimal
+
+
+def summarise(rows: list[ProjectRow], indices: list[int]) -> Summary:
+    total_yuan = sum(rows[i].total_yuan for i in indices)
+    return Summary(len(indices), Decimal(total_yuan) / YUAN_PER_WAN)
+
+
+def phase_steps() -> dict[str, set[int]]:
+    """Phase name → the step numbers in it (a stage filter picks a phase)."""
+    from desktop.models import LifecycleStep
+
+    mapping: dict[str, set[int]] = {"未开始": {0}}
+    for number, phase in LifecycleStep.select(LifecycleStep.number, LifecycleStep.phase).tuples():
+        mapping.setdefault(phase, set()).add(number)
+    return mapping
