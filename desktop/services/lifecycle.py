@@ -76,11 +76,42 @@ def stage_labels() -> dict[int, str]:
     return labels
 
 
+@dataclass(frozen=True)
+class StepsSummary:
+    labels: dict[int, str]  # step number → phase (the stage label shown in lists); 0 → 未开始
+    names: dict[int, str]  # step number → step name
+
+
+def steps_summary() -> StepsSummary:
+    labels, names = {0: "未开始"}, {}
+    for number, phase, name in LifecycleStep.select(LifecycleStep.number, LifecycleStep.phase, LifecycleStep.name).tuples():
+        labels[number] = phase
+        names[number] = name
+    return StepsSummary(labels, names)
+
+
 def default_credit_unit_id(project: Project, step_number: int) -> int | None:
     """Steps 1–2 go to the first-reporting unit, the others to the responsible unit."""
     if step_number in defaults.STEPS_CREDITED_TO_FIRST_UNIT:
         return project.first_unit_id or project.responsible_unit_id
     return project.responsible_unit_id or project.first_unit_id
+
+
+def default_credit_unit_for(project_id: int, step_number: int) -> int | None:
+    project = Project.get_or_none(Project.id == project_id)
+    if project is None:
+        raise NotFoundError("项目不存在或已被删除")
+    return default_credit_unit_id(project, step_number)
+
+
+def step_unit_id(project_id: int, step_number: int) -> int | None:
+    """The unit credited on an existing record of that step (None when not recorded)."""
+    return (
+        StepRecord.select(StepRecord.unit)
+        .join(LifecycleStep)
+        .where((StepRecord.project == project_id) & (LifecycleStep.number == step_number))
+        .scalar()
+    )
 
 
 _UNSET = object()

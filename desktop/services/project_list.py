@@ -48,13 +48,15 @@ LEFT JOIN company c ON c.id = p.investor_id
 LEFT JOIN unit ru ON ru.id = p.responsible_unit_id
 LEFT JOIN person pe ON pe.id = p.leader_id
 LEFT JOIN unit tw ON tw.id = p.township_id
-ORDER BY p.code
 """
 
 
-def load_rows() -> list[ProjectRow]:
-    """Every project as a plain row, through a raw cursor (no model instances)."""
-    cursor = database.execute_sql(_SQL)
+def load_rows(project_id: int | None = None) -> list[ProjectRow]:
+    """Every project (or just one) as a plain row, through a raw cursor (no model instances)."""
+    if project_id is None:
+        cursor = database.execute_sql(_SQL + " ORDER BY p.code")
+    else:
+        cursor = database.execute_sql(_SQL + f" WHERE p.id = {database.param}", (int(project_id),))
     rows = []
     append = rows.append
     for (pid, code, name, investor, industry, total, stage, status, unit, leader, township, library_on, is_key,

@@ -1,0 +1,171 @@
+"""Builds the QApplication (font, translation, style) and opens the main window on a database."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from desktop import APP_ID, APP_NAME, config
+from desktop.errors import UserError
+from desktop.resources import font_path
+
+log = logging.getLogger(__name__)
+
+_font_family: str | None = None
+
+
+def register_font() -> str | None:
+    """Register the bundled CJK font with Qt once; returns its family name."""
+    global _font_family
+    if _font_family is None:
+        font_id = QFontDatabase.addApplicationFont(str(font_path()))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        if not families:
+            log.warning("bundled font not loaded: %s", font_path())
+            return None
+        _font_family = families[0]
+    return _font_family
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    family = register_font()
+    if family:
+        font = QFont(app.font())
+        # The bundled font comes first so every PC shows the same glyphs; the system UI font stays
+        # as a fallback for Latin text.
+        font.setFamilies([family, *QFont(app.font()).families()])
+        font.setPointSize(10)
+        app.setFont(font)
+    install_translation(app)
+    return app
+
+
+def install_translation(app: QApplication) -> None:
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+    else:
+        log.warning("Qt zh_CN translation not found in %s", folder)
+
+
+def setup_logging() -> Path:
+    log_file = config.log_dir() / "investdesk.log"
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return log_file
+
+
+def install_excepthook(log_file: Path) -> None:
+    def hook(exc_type, exc, tb):
+        if issubclass(exc_type, UserError):
+            QMessageBox.warning(None, APP_NAME, str(exc))
+            return
+        log.error("未处理的错误：\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        QMessageBox.critical(
+            None, APP_NAME, f"程序出现内部错误：{exc}\n\n详细信息已写入日志：\n{log_file}\n请把日志发给维护人员。"
+        )
+
+    sys.excepthook = hook
+
+
+def choose_database(db_path: Path | None, demo: bool) -> tuple[Path, bool] | None:
+    """Which file to open: the demo, the given one, or the default (offering the demo if none)."""
+    if demo:
+        return config.demo_database_path(), True
+    if db_path is not None:
+        return Path(db_path), False
+    default = config.default_database_path()
+    if default.exists():
+        return default, False
+    box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, "还没有数据库。")
+    box.setInformativeText(
+        f"可以先打开演示数据库（将乐县 2022 年数据，单独保存，不影响正式数据）看看，\n"
+        f"或者新建一个空的正式数据库：\n{default}"
+    )
+    demo_button = box.addButton("打开演示数据", QMessageBox.ButtonRole.AcceptRole)
+    new_button = box.addButton("新建空数据库", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(demo_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is demo_button:
+        return config.demo_database_path(), True
+    if clicked is new_button:
+        from desktop.services.database import init_database
+
+        init_database(default)
+        return default, False
+    return None
+
+
+def build_demo_with_progress(path: Path) -> bool:
+    """Build the demo database under a progress dialog (the work runs on the worker pool)."""
+    from desktop.services.demo import build_demo
+    from desktop.workers import run_task
+
+    dialog = QProgressDialog("正在生成演示数据……", "取消", 0, 100)
+    dialog.setWindowTitle(APP_NAME)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    outcome: dict = {}
+
+    def done(result):
+        outcome["ok"] = True
+        dialog.close()
+
+    def failed(message, _is_user):
+        outcome["error"] = message
+        dialog.close()
+
+    def progress(done_count, total):
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done_count)
+
+    task = run_task(build_demo, path, force=True, on_result=done, on_error=failed, on_progress=progress)
+    dialog.canceled.connect(task.cancel)
+    if "ok" not in outcome and "error" not in outcome:
+        dialog.exec()
+    if "error" in outcome and outcome["error"] != "已取消":
+        QMessageBox.warning(None, APP_NAME, f"生成演示数据失败：{outcome['error']}")
+    return bool(outcome.get("ok"))
+
+
+def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
+    log_file = setup_logging()
+    app = create_application()
+    install_excepthook(log_file)
+    try:
+        chosen = choose_database(db_path, demo)
+        if chosen is None:
+            return 0
+        path, is_demo = chosen
+        if is_demo and not path.exists() and not build_demo_with_progress(path):
+            return 1
+        from desktop.services.database import open_database
+
+        open_database(path)
+    except UserError as exc:
+        QMessageBox.warning(None, APP_NAME, str(exc))
+        return 1
+    from desktop.views.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    # The table is filled right after the window is on screen, so start-up feels immediate.
+    QTimer.singleShot(0, window.load_data)
+    return app.exec()

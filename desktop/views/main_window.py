@@ -1,0 +1,173 @@
+"""The main window: navigation on the left, one page per area, the page's actions in the toolbar."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from desktop import APP_NAME, __version__, config
+from desktop.services import database as database_service
+from desktop.services.money import format_yi
+from desktop.views.project_dialog import ProjectDialog
+from desktop.views.project_library_page import ProjectLibraryPage
+from desktop.views.reference_page import ReferencePage
+from desktop.views.stats_page import StatsPage
+
+DEMO_PERIOD = ("2022-01-01", "2022-06-30")
+
+
+def ui_settings() -> QSettings:
+    """Window state lives next to the data (not in the registry), so tests and portable installs stay apart."""
+    return QSettings(str(config.data_dir() / "ui.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.is_demo = database_service.is_demo()
+        self.installation = database_service.installation_name()
+        title = f"{APP_NAME} — {self.installation}"
+        if self.is_demo:
+            title += " —【演示数据】"
+        self.setWindowTitle(title)
+        self.setMinimumSize(QSize(960, 560))
+
+        self.library_page = ProjectLibraryPage()
+        self.stats_page = StatsPage()
+        self.reference_page = ReferencePage()
+        self.pages = [self.library_page, self.stats_page, self.reference_page]
+        self._loaded: set[int] = set()
+        self.open_dialogs: list[ProjectDialog] = []
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(120)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 6px; }")
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            QListWidgetItem(page.title, self.nav)
+            self.stack.addWidget(page)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.toolbar = QToolBar("操作")
+        self.toolbar.setObjectName("page-actions")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+
+        self.summary_label = QLabel()
+        self.demo_label = QLabel("演示数据（将乐县 2022 年），不是正式数据")
+        self.demo_label.setStyleSheet("background: #ffe0b2; color: #8a4b00; padding: 2px 8px; font-weight: bold;")
+        self.demo_label.setVisible(self.is_demo)
+        self.statusBar().addWidget(self.summary_label, 1)
+        self.statusBar().addPermanentWidget(self.demo_label)
+        self.statusBar().addPermanentWidget(QLabel(f"v{__version__}"))
+
+        self.library_page.summary_changed.connect(self.show_summary)
+        self.library_page.open_project.connect(self.open_project)
+        self.library_page.new_project.connect(lambda: self.open_project(None))
+        self.nav.currentRowChanged.connect(self.show_page)
+
+        quit_action = QAction("退出", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+
+        if self.is_demo:
+            import datetime as dt
+
+            self.stats_page.set_period(*(dt.date.fromisoformat(d) for d in DEMO_PERIOD))
+
+        settings = ui_settings()
+        geometry = settings.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 720)
+        last = settings.value("main/page", 0)
+        try:
+            last = int(last)
+        except (TypeError, ValueError):
+            last = 0
+        self._initial_page = last if 0 <= last < len(self.pages) else 0
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(self._initial_page)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(self._initial_page)
+        self._set_toolbar(self.pages[self._initial_page])
+        self.summary_label.setText("正在读取项目库……")
+
+    def load_data(self) -> None:
+        """Fill the page on screen; called right after the window is shown."""
+        self._ensure_loaded(self.stack.currentIndex())
+
+    def _ensure_loaded(self, index: int) -> None:
+        if index not in self._loaded:
+            self._loaded.add(index)
+            self.pages[index].load()
+        if index != 0 and 0 not in self._loaded:
+            # The status bar always speaks of the project library.
+            self._loaded.add(0)
+            self.library_page.load()
+
+    def show_page(self, index: int) -> None:
+        if index < 0:
+            return
+        self.stack.setCurrentIndex(index)
+        self._set_toolbar(self.pages[index])
+        self._ensure_loaded(index)
+        if index in (1, 2) and index in self._loaded:
+            self.pages[index].load()
+
+    def _set_toolbar(self, page) -> None:
+        self.toolbar.clear()
+        for action in page.actions_for_toolbar:
+            self.toolbar.addAction(action)
+        self.toolbar.setVisible(bool(page.actions_for_toolbar))
+
+    def show_summary(self, count: int, total_wan: Decimal) -> None:
+        self.summary_label.setText(f"显示 {count} 个项目，总投资 {format_yi(total_wan)} 亿元")
+
+    def open_project(self, project_id: int | None) -> ProjectDialog:
+        for dialog in self.open_dialogs:
+            if project_id is not None and dialog.project_id == project_id:
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
+        dialog = ProjectDialog(project_id, self)
+        dialog.saved.connect(self.library_page.project_saved)
+        dialog.finished.connect(lambda _r, d=dialog: self.open_dialogs.remove(d) if d in self.open_dialogs else None)
+        self.open_dialogs.append(dialog)
+        dialog.show()
+        return dialog
+
+    def closeEvent(self, event) -> None:
+        for dialog in list(self.open_dialogs):
+            if dialog.is_dirty():
+                dialog.raise_()
+                QMessageBox.information(self, APP_NAME, "还有未保存的项目窗口，请先保存或关闭它。")
+                event.ignore()
+                return
+        settings = ui_settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/page", self.stack.currentIndex())
+        settings.sync()
+        super().closeEvent(event)

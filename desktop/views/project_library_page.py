@@ -1,0 +1,241 @@
+"""项目库: the table of all projects with search, filters and a count/total summary."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services import lifecycle, project_list, reference
+from desktop.services.projects import STATUSES
+from desktop.services.project_list import AMOUNT_BANDS, ProjectFilter
+from desktop.views.project_table_model import ProjectTableModel
+
+ALL = "全部"
+
+
+def _combo(placeholder: str, items: list[str], width: int = 110) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(placeholder, "")
+    for item in items:
+        combo.addItem(item, item)
+    combo.setMinimumWidth(width)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(6)
+    return combo
+
+
+class ProjectLibraryPage(QWidget):
+    """Emits `summary_changed(count, total 万元)` whenever what is shown changes."""
+
+    summary_changed = Signal(int, object)
+    open_project = Signal(int)
+    new_project = Signal()
+
+    title = "项目库"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = ProjectTableModel(self)
+        self._phase_steps: dict[str, set[int]] = {}
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索：项目名称、投资方、编号，或拼音首字母（如 fyly）")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("搜索项目")
+        self.count_label = QLabel()
+        self.clear_button = QPushButton("清除筛选")
+
+        self.stage_combo = _combo("全部阶段", [])
+        self.industry_combo = _combo("全部产业", [])
+        self.unit_combo = _combo("全部责任单位", [], 130)
+        self.township_combo = _combo("全部乡镇", [])
+        self.status_combo = _combo("全部状态", list(STATUSES), 90)
+        self.key_combo = _combo("全部项目", ["重点项目", "非重点项目"], 100)
+        self.amount_combo = _combo("全部金额", [band for band in AMOUNT_BANDS if band], 100)
+        self.filter_combos = [
+            self.stage_combo, self.industry_combo, self.unit_combo, self.township_combo,
+            self.status_combo, self.key_combo, self.amount_combo,
+        ]
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("搜索"))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.clear_button)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("筛选"))
+        for combo in self.filter_combos:
+            filters.addWidget(combo)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((104, 220, 180, 72, 92, 60, 44, 116, 64, 64, 84)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+
+        self.empty_label = QLabel("还没有项目。点击工具栏的“新建项目”（Ctrl+N）录入第一个项目。")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #666; padding: 24px;")
+        self.empty_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        for combo in self.filter_combos:
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.model.modelReset.connect(self._emit_summary)
+
+        self.actions_for_toolbar = self._make_actions()
+
+    def _make_actions(self) -> list[QAction]:
+        new_action = QAction("新建项目", self)
+        new_action.setShortcut(QKeySequence.StandardKey.New)
+        new_action.setToolTip("新建项目（Ctrl+N）")
+        new_action.triggered.connect(self.new_project.emit)
+        edit_action = QAction("打开/编辑", self)
+        edit_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        edit_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        edit_action.setToolTip("打开选中的项目（回车）")
+        edit_action.triggered.connect(self.open_selected)
+        self.table.addAction(edit_action)
+        find_action = QAction("查找", self)
+        find_action.setShortcut(QKeySequence.StandardKey.Find)
+        find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find_action)
+        refresh_action = QAction("刷新", self)
+        refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh_action.setToolTip("重新读取项目库（F5）")
+        refresh_action.triggered.connect(self.load)
+        return [new_action, edit_action, refresh_action]
+
+    # --- data --------------------------------------------------------------------------------
+    def load(self) -> None:
+        """(Re)read every project and the pick lists; keeps the current filters."""
+        rows = project_list.load_rows()
+        steps = lifecycle.steps_summary()
+        self._phase_steps = project_list.phase_steps()
+        self._refill(self.stage_combo, [phase for phase in self._phase_steps])
+        self._refill(self.industry_combo, sorted({r.industry for r in rows if r.industry}))
+        self._refill(self.unit_combo, [u.name for u in reference.list_units()])
+        self._refill(self.township_combo, [u.name for u in reference.list_units("乡镇")])
+        self.model.set_rows(rows, steps.labels, steps.names)
+        self.apply_filter()
+
+    @staticmethod
+    def _refill(combo: QComboBox, items: list[str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for item in items:
+            combo.addItem(item, item)
+        position = combo.findData(current)
+        combo.setCurrentIndex(position if position >= 0 else 0)
+        combo.blockSignals(False)
+
+    def criteria(self) -> ProjectFilter:
+        key = self.key_combo.currentData()
+        return ProjectFilter(
+            text=self.search.text(),
+            stage_phase=self.stage_combo.currentData() or "",
+            industry=self.industry_combo.currentData() or "",
+            responsible_unit=self.unit_combo.currentData() or "",
+            township=self.township_combo.currentData() or "",
+            status=self.status_combo.currentData() or "",
+            key_only=None if not key else key == "重点项目",
+            amount_band=self.amount_combo.currentData() or "",
+            phase_steps=self._phase_steps,
+        )
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(self.criteria())
+
+    def clear_filters(self) -> None:
+        for combo in self.filter_combos:
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filter()
+
+    def project_saved(self, project_id: int) -> None:
+        """A project was created or changed elsewhere: re-read its row and select it."""
+        rows = project_list.load_rows(project_id)
+        if rows:
+            self.model.replace_row(rows[0])
+        else:
+            self.model.remove_project(project_id)
+        position = self.model.row_of_project(project_id)
+        if position is not None:
+            self.table.selectRow(position)
+            self.table.scrollTo(self.model.index(position, 0))
+
+    def _emit_summary(self) -> None:
+        summary = self.model.summary()
+        has_any = bool(self.model.all_rows())
+        self.empty_label.setVisible(not has_any)
+        self.table.setVisible(has_any)
+        self.count_label.setText(f"共 {summary.count} 个项目")
+        self.summary_changed.emit(summary.count, summary.total_wan)
+
+    # --- opening -----------------------------------------------------------------------------
+    def selected_project_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.project_id_at(rows[0].row()) if rows else None
+
+    def open_selected(self) -> None:
+        project_id = self.selected_project_id()
+        if project_id is not None:
+            self.open_project.emit(project_id)
+
+    def _open_row(self, row: int) -> None:
+        project_id = self.model.project_id_at(row)
+        if project_id is not None:
+            self.open_project.emit(project_id)
+
+
+def total_text(total_wan: Decimal) -> str:
+    from desktop.services.money import format_yi
+
+    return format_yi(total_wan, unit=True)

@@ -1,0 +1,147 @@
+"""The project library's table model: plain rows plus an index list for filter and sort.
+
+No QSortFilterProxyModel: over a Python model it calls data() for every row from C++ (1.5 s per
+filter, 22 s per sort at 100,000 rows). Filtering and sorting an index list in Python takes ~50 ms.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from desktop.services.money import format_yi
+from desktop.services.project_list import (
+    COLUMNS,
+    ProjectFilter,
+    ProjectRow,
+    Summary,
+    filter_indices,
+    sort_indices,
+    summarise,
+)
+
+COL_CODE, COL_NAME, COL_INVESTOR, COL_INDUSTRY, COL_TOTAL, COL_STAGE, COL_STATUS = range(7)
+PROJECT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_STATUS_COLOURS = {"暂缓": QColor("#b26a00"), "终止": QColor("#a0a0a0")}
+
+
+class ProjectTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[ProjectRow] = []
+        self._shown: list[int] = []
+        self._stage_labels: dict[int, str] = {0: "未开始"}
+        self._stage_names: dict[int, str] = {}
+        self._criteria = ProjectFilter()
+        self._sort: tuple[int, bool] | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # --- data in -------------------------------------------------------------------------
+    def set_rows(self, rows: list[ProjectRow], stage_labels: dict[int, str], stage_names: dict[int, str] | None = None) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._stage_labels = stage_labels
+        self._stage_names = stage_names or {}
+        self._shown = self._compute_shown()
+        self.endResetModel()
+
+    def replace_row(self, row: ProjectRow) -> None:
+        """Put a re-read project back in place (or add it), keeping filter and sort."""
+        for i, existing in enumerate(self._rows):
+            if existing.id == row.id:
+                self._rows[i] = row
+                break
+        else:
+            self._rows.append(row)
+        self.refresh()
+
+    def remove_project(self, project_id: int) -> None:
+        self._rows = [r for r in self._rows if r.id != project_id]
+        self.refresh()
+
+    def set_filter(self, criteria: ProjectFilter) -> None:
+        self._criteria = criteria
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._shown = self._compute_shown()
+        self.endResetModel()
+
+    def _compute_shown(self) -> list[int]:
+        shown = filter_indices(self._rows, self._criteria)
+        if self._sort is not None:
+            shown = sort_indices(self._rows, shown, *self._sort)
+        return shown
+
+    # --- what the view asks ----------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._shown)):
+            return None
+        row = self._rows[self._shown[index.row()]]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_TOTAL:
+                return format_yi(Decimal(row.total_yuan) / 10000)
+            if column == COL_STAGE:
+                return self._stage_labels.get(row.stage_no, str(row.stage_no))
+            return row[column + 1]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_TOTAL:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and row.status in _STATUS_COLOURS:
+            return QBrush(_STATUS_COLOURS[row.status])
+        if role == Qt.ItemDataRole.FontRole and column == COL_NAME and row.is_key:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_STAGE and row.stage_no:
+                return f"第 {row.stage_no} 步：{self._stage_names.get(row.stage_no, '')}"
+            if column == COL_NAME:
+                return f"{row.name}（重点项目）" if row.is_key else row.name
+        if role == PROJECT_ID_ROLE:
+            return row.id
+        return None
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.beginResetModel()
+        if 0 <= column < len(COLUMNS):
+            self._sort = (column, order == Qt.SortOrder.DescendingOrder)
+            self._shown = sort_indices(self._rows, self._shown, *self._sort)
+        else:  # no sort column: back to the library's own order (by code)
+            self._sort = None
+            self._shown = self._compute_shown()
+        self.endResetModel()
+
+    # --- helpers for the page ------------------------------------------------------------
+    def project_id_at(self, row: int) -> int | None:
+        if 0 <= row < len(self._shown):
+            return self._rows[self._shown[row]].id
+        return None
+
+    def row_of_project(self, project_id: int) -> int | None:
+        for position, i in enumerate(self._shown):
+            if self._rows[i].id == project_id:
+                return position
+        return None
+
+    def summary(self) -> Summary:
+        return summarise(self._rows, self._shown)
+
+    def all_rows(self) -> list[ProjectRow]:
+        return self._rows

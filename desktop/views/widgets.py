@@ -1,0 +1,80 @@
+"""Small input widgets shared by forms: amounts in 万元/亿元, fields with an inline error line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.services.money import AmountError, format_wan, format_yi, parse_amount
+
+ERROR_STYLE = "color: #c62828;"
+WARNING_STYLE = "color: #8a5a00; background: #fff4d6; padding: 4px; border-radius: 3px;"
+
+
+class AmountEdit(QWidget):
+    """An amount typed as 万元 or 亿元 ("1.5亿" works too); shows the value in both units."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("如 1.5亿")
+        self.unit = QComboBox()
+        self.unit.addItem("万元", "万")
+        self.unit.addItem("亿元", "亿")
+        self.echo = QLabel()
+        self.echo.setStyleSheet("color: #555;")
+        self.echo.setMinimumWidth(150)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.unit)
+        layout.addWidget(self.echo)
+        self.edit.textChanged.connect(self._changed)
+        self.unit.currentIndexChanged.connect(self._changed)
+        self.setFocusProxy(self.edit)
+
+    def _changed(self, *_):
+        try:
+            value = self.value()
+        except AmountError:
+            self.echo.setText("")
+        else:
+            self.echo.setText("" if value is None else f"= {format_yi(value)} 亿元 / {format_wan(value)} 万元")
+        self.changed.emit()
+
+    def value(self) -> Decimal | None:
+        """Decimal 万元, None when empty; raises AmountError for text that is not an amount."""
+        return parse_amount(self.edit.text(), self.unit.currentData())
+
+    def set_value(self, wan: Decimal | None) -> None:
+        self.unit.setCurrentIndex(0)
+        self.edit.setText("" if wan is None else format_wan(wan).replace(",", ""))
+
+    def raw_text(self) -> str:
+        return f"{self.edit.text()}|{self.unit.currentData()}"
+
+
+class FieldWithError(QWidget):
+    """A field with a red message line under it (hidden while there is nothing to say)."""
+
+    def __init__(self, field: QWidget, parent=None):
+        super().__init__(parent)
+        self.field = field
+        self.error = QLabel()
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(field)
+        layout.addWidget(self.error)
+        self.setFocusProxy(field)
+
+    def set_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
