@@ -1,0 +1,37 @@
+from desktop.services.database import SETTING_IS_DEMO, set_setting
+from desktop.views.main_window import MainWindow
+
+
+def test_title_and_status_bar(qtbot, sample_projects):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.load_data()
+    assert "将乐县招商服务中心" in window.windowTitle()
+    assert "演示数据" not in window.windowTitle()
+    assert not window.demo_label.isVisible()
+    assert window.summary_label.text() == "显示 3 个项目，总投资 20.30 亿元"
+    assert [a.text() for a in window.toolbar.actions()][:1] == ["新建项目"]
+
+
+def test_demo_database_is_marked(qtbot, fresh_db):
+    set_setting(SETTING_IS_DEMO, "1")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert "演示数据" in window.windowTitle()
+    assert window.demo_label.isVisible()
+
+
+def test_opens_on_the_page_last_used(qtbot, sample_projects):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.load_data()
+    window.nav.setCurrentRow(2)
+    assert window.stack.currentWidget() is window.reference_page
+    assert window.reference_page.units.rowCount() >= 29
+    window.close()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    assert again.stack.currentIndex() == 2
