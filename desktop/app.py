@@ -83,12 +83,12 @@ def install_excepthook(log_file: Path) -> None:
     sys.excepthook = hook
 
 
-def choose_database(db_path: Path | None, demo: bool) -> tuple[Path, bool] | None:
-    """Which file to open: the demo, the given one, or the default (offering the demo if none)."""
+def choose_database(db_path: str | Path | None, demo: bool) -> tuple[str | Path, bool] | None:
+    """Which database to open: the demo, the given one, or the default (offering the demo if none)."""
     if demo:
         return config.demo_database_path(), True
     if db_path is not None:
-        return Path(db_path), False
+        return db_path, False
     default = config.default_database_path()
     if default.exists():
         return default, False
@@ -145,7 +145,11 @@ def build_demo_with_progress(path: Path) -> bool:
     return bool(outcome.get("ok"))
 
 
-def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
+def run_gui(db_path: str | Path | None = None, demo: bool = False) -> int:
+    from desktop.drivers import is_server_url, skip_server_drivers
+
+    if db_path is None or not is_server_url(db_path):
+        skip_server_drivers()
     log_file = setup_logging()
     app = create_application()
     install_excepthook(log_file)
@@ -154,7 +158,7 @@ def run_gui(db_path: Path | None = None, demo: bool = False) -> int:
         if chosen is None:
             return 0
         path, is_demo = chosen
-        if is_demo and not path.exists() and not build_demo_with_progress(path):
+        if is_demo and not Path(path).exists() and not build_demo_with_progress(path):
             return 1
         from desktop.services.database import open_database
 

@@ -6,9 +6,10 @@ At 100,000 projects, model instances cost ~1.8 s to fetch and a proxy model over
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from desktop.db import database
@@ -32,23 +33,29 @@ class ProjectRow(NamedTuple):
     leader: str
     township: str
     library_on: str  # ISO date or ""
-    is_key: bool
-    search_text: str  # normalised name, initials, investor and its initials, code
+    is_key: bool  # 0/1 from SQLite, a bool from PostgreSQL
+    search_text: str  # normalised name, initials, investor and its initials, code (space-separated)
 
 
 # Position in ProjectRow of each visible column (same order as COLUMNS).
 COLUMN_FIELDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 
+# Everything the table needs is computed by the database, so each row arrives ready to use: at
+# 100,000 projects a per-row Python conversion costs as much as the fetch itself.
 _SQL = """
 SELECT p.id, p.code, p.name, COALESCE(c.name, ''), p.industry, p.total_investment, p.stage_no, p.status,
-       COALESCE(ru.name, ''), COALESCE(pe.name, ''), COALESCE(tw.name, ''), p.library_on, p.is_key,
-       p.name_norm, p.name_initials, COALESCE(c.name_norm, ''), COALESCE(c.name_initials, '')
+       COALESCE(ru.name, ''), COALESCE(pe.name, ''), COALESCE(tw.name, ''),
+       COALESCE(CAST(p.library_on AS TEXT), ''), p.is_key,
+       p.name_norm || ' ' || p.name_initials || ' ' || COALESCE(c.name_norm, '') || ' '
+           || COALESCE(c.name_initials, '') || ' ' || LOWER(p.code)
 FROM project p
 LEFT JOIN company c ON c.id = p.investor_id
 LEFT JOIN unit ru ON ru.id = p.responsible_unit_id
 LEFT JOIN person pe ON pe.id = p.leader_id
 LEFT JOIN unit tw ON tw.id = p.township_id
 """
+
+_as_row = partial(tuple.__new__, ProjectRow)
 
 
 def load_rows(project_id: int | None = None) -> list[ProjectRow]:
@@ -57,19 +64,7 @@ def load_rows(project_id: int | None = None) -> list[ProjectRow]:
         cursor = database.execute_sql(_SQL + " ORDER BY p.code")
     else:
         cursor = database.execute_sql(_SQL + f" WHERE p.id = {database.param}", (int(project_id),))
-    rows = []
-    append = rows.append
-    for (pid, code, name, investor, industry, total, stage, status, unit, leader, township, library_on, is_key,
-         name_norm, initials, inv_norm, inv_initials) in cursor:
-        append(
-            ProjectRow(
-                pid, code, name, investor, industry, int(total or 0), int(stage or 0), status, unit, leader, township,
-                library_on.isoformat() if isinstance(library_on, dt.date) else (library_on or ""),
-                bool(is_key),
-                f"{name_norm}\x1f{initials}\x1f{inv_norm}\x1f{inv_initials}\x1f{code.lower()}",
-            )
-        )
-    return rows
+    return list(map(_as_row, cursor))
 
 
 AMOUNT_BANDS = {"": None, "亿元以上": 1 * YI_IN_YUAN, "10亿元以上": 10 * YI_IN_YUAN}
@@ -120,13 +115,43 @@ def filter_indices(rows: list[ProjectRow], criteria: ProjectFilter) -> list[int]
     return [i for i, r in enumerate(rows) if all(t(r) for t in tests)]
 
 
-def sort_indices(rows: list[ProjectRow], indices: list[int], column: int, descending: bool = False) -> list[int]:
-    """`indices` ordered by visible column `column`; empty values always last."""
-    position = COLUMN_FIELDS[column]
-    filled = [i for i in indices if rows[i][position] not in ("", None)]
-    empty = [i for i in indices if rows[i][position] in ("", None)]
-    filled.sort(key=lambda i: rows[i][position], reverse=descending)
-    return filled + empty
+class SortKeys:
+    """Rank arrays per column for one set of rows, computed on a column's first sort.
+
+    Sorting a filtered subset is then an integer sort (~15 ms at 100,000 rows) instead of
+    comparing strings through a Python key function each time.
+    """
+
+    def __init__(self, rows: list[ProjectRow]):
+        self.rows = rows
+        self._ranks: dict[int, tuple[list[int], list[int]]] = {}
+
+    def key_array(self, column: int, descending: bool) -> list[int]:
+        if column not in self._ranks:
+            position = COLUMN_FIELDS[column]
+            values = list(map(itemgetter(position), self.rows))
+            filled = [i for i, value in enumerate(values) if value != "" and value is not None]
+            filled.sort(key=values.__getitem__)
+            count = len(self.rows)
+            ascending_rank, descending_rank = [count] * count, [count] * count  # empties last both ways
+            last = len(filled) - 1
+            for rank, i in enumerate(filled):
+                ascending_rank[i] = rank
+                descending_rank[i] = last - rank
+            self._ranks[column] = (ascending_rank, descending_rank)
+        ascending_rank, descending_rank = self._ranks[column]
+        return descending_rank if descending else ascending_rank
+
+
+def sort_indices(
+    rows: list[ProjectRow], indices: list[int], column: int, descending: bool = False, keys: SortKeys | None = None
+) -> list[int]:
+    """`indices` ordered by visible column `column`; empty values always last.
+
+    Pass the same `keys` for the same rows to reuse the rank arrays between sorts.
+    """
+    keys = keys if keys is not None and keys.rows is rows else SortKeys(rows)
+    return sorted(indices, key=keys.key_array(column, descending).__getitem__)
 
 
 @dataclass(frozen=True)
@@ -135,9 +160,11 @@ class Summary:
     total_wan: Decimal
 
 
-def summarise(rows: list[ProjectRow], indices: list[int]) -> Summary:
-    total_yuan = sum(rows[i].total_yuan for i in indices)
-    return Summary(len(indices), Decimal(total_yuan) / YUAN_PER_WAN)
+def summarise(rows: list[ProjectRow], indices: list[int], totals: list[int] | None = None) -> Summary:
+    """Count and total investment (万元) of the rows at `indices`; `totals` may hold each row's total_yuan."""
+    if totals is None:
+        totals = list(map(itemgetter(5), rows))
+    return Summary(len(indices), Decimal(sum(map(totals.__getitem__, indices))) / YUAN_PER_WAN)
 
 
 def phase_steps() -> dict[str, set[int]]:

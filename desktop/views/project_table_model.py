@@ -16,6 +16,7 @@ from desktop.services.project_list import (
     COLUMNS,
     ProjectFilter,
     ProjectRow,
+    SortKeys,
     Summary,
     filter_indices,
     sort_indices,
@@ -32,6 +33,8 @@ class ProjectTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[ProjectRow] = []
+        self._sort_keys = SortKeys(self._rows)
+        self._totals: list[int] | None = None
         self._shown: list[int] = []
         self._stage_labels: dict[int, str] = {0: "未开始"}
         self._stage_names: dict[int, str] = {}
@@ -44,6 +47,8 @@ class ProjectTableModel(QAbstractTableModel):
     def set_rows(self, rows: list[ProjectRow], stage_labels: dict[int, str], stage_names: dict[int, str] | None = None) -> None:
         self.beginResetModel()
         self._rows = rows
+        self._sort_keys = SortKeys(rows)
+        self._totals = None
         self._stage_labels = stage_labels
         self._stage_names = stage_names or {}
         self._shown = self._compute_shown()
@@ -57,10 +62,14 @@ class ProjectTableModel(QAbstractTableModel):
                 break
         else:
             self._rows.append(row)
+        self._sort_keys = SortKeys(self._rows)
+        self._totals = None
         self.refresh()
 
     def remove_project(self, project_id: int) -> None:
         self._rows = [r for r in self._rows if r.id != project_id]
+        self._sort_keys = SortKeys(self._rows)
+        self._totals = None
         self.refresh()
 
     def set_filter(self, criteria: ProjectFilter) -> None:
@@ -75,7 +84,7 @@ class ProjectTableModel(QAbstractTableModel):
     def _compute_shown(self) -> list[int]:
         shown = filter_indices(self._rows, self._criteria)
         if self._sort is not None:
-            shown = sort_indices(self._rows, shown, *self._sort)
+            shown = sort_indices(self._rows, shown, *self._sort, keys=self._sort_keys)
         return shown
 
     # --- what the view asks ----------------------------------------------------------------
@@ -122,7 +131,7 @@ class ProjectTableModel(QAbstractTableModel):
         self.beginResetModel()
         if 0 <= column < len(COLUMNS):
             self._sort = (column, order == Qt.SortOrder.DescendingOrder)
-            self._shown = sort_indices(self._rows, self._shown, *self._sort)
+            self._shown = sort_indices(self._rows, self._shown, *self._sort, keys=self._sort_keys)
         else:  # no sort column: back to the library's own order (by code)
             self._sort = None
             self._shown = self._compute_shown()
@@ -141,7 +150,9 @@ class ProjectTableModel(QAbstractTableModel):
         return None
 
     def summary(self) -> Summary:
-        return summarise(self._rows, self._shown)
+        if self._totals is None:
+            self._totals = [row.total_yuan for row in self._rows]
+        return summarise(self._rows, self._shown, self._totals)
 
     def all_rows(self) -> list[ProjectRow]:
         return self._rows

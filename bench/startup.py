@@ -1,0 +1,78 @@
+"""Start-up benchmark: process start → (a) main window shown, (b) table filled and searchable.
+
+Measured on the demo database and on a generated database of 100,000 projects, next to a bare
+PySide6 window started in the same run; prints the ratios against the targets of the foundation
+issue: (a) ≤ 2.5× the bare window, (b) ≤ 6× at 100k, search and sort at 100k ≤ 100 ms.
+
+    python bench/startup.py [--runs 3] [--rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CHILD = HERE / "_startup_child.py"
+
+
+def run_child(mode: str, db: Path | None, env: dict) -> dict[str, float]:
+    started = time.time()
+    out = subprocess.run(
+        [sys.executable, str(CHILD), mode, str(db or "")], capture_output=True, text=True, env=env, check=True
+    ).stdout
+    figures = {}
+    for line in out.splitlines():
+        key, _, value = line.partition(" ")
+        if key in ("shown", "filled"):
+            figures[key] = float(value) - started
+        elif key.endswith("_ms") or key == "rows":
+            figures[key] = float(value)
+    return figures
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    work = Path(tempfile.mkdtemp(prefix="investdesk-bench-"))
+    env["INVESTDESK_DATA_DIR"] = str(work / "data")
+    demo_db, big_db = work / "demo.db", work / "big.db"
+    subprocess.run([sys.executable, "-m", "desktop", "demo", "--db", str(demo_db)], check=True, env=env,
+                   cwd=HERE.parent, capture_output=True)
+    subprocess.run([sys.executable, str(HERE / "make_big_db.py"), str(big_db), str(args.rows)], check=True, env=env,
+                   cwd=HERE.parent, capture_output=True)
+
+    bare = [run_child("bare", None, env) for _ in range(args.runs)]
+    demo = [run_child("app", demo_db, env) for _ in range(args.runs)]
+    big = [run_child("app", big_db, env) for _ in range(args.runs)]
+    bare_shown = median_of(bare, "shown")
+
+    print(f"InvestDesk start-up (median of {args.runs} runs, QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']})")
+    print(f"{'measure':42} {'value':>10} {'ratio':>8} {'target':>10}")
+    print(f"{'bare PySide6 window shown':42} {bare_shown:>9.3f}s {1.0:>8.2f}")
+    for label, runs in (("demo", demo), (f"{args.rows:,} projects", big)):
+        shown, filled = median_of(runs, "shown"), median_of(runs, "filled")
+        print(f"{'(a) window shown, ' + label:42} {shown:>9.3f}s {shown / bare_shown:>8.2f} {'≤ 2.5×':>10}")
+        print(f"{'(b) table filled, ' + label:42} {filled:>9.3f}s {filled / bare_shown:>8.2f} "
+              f"{'≤ 6×' if runs is big else '':>10}")
+    for key, label in (("search_ms", "search 'fyly'"), ("sort_ms", "sort by name"), ("clear_ms", "clear search"),
+                       ("sort_total_ms", "sort by total")):
+        print(f"{label + f', {args.rows:,} projects':42} {median_of(big, key):>8.1f}ms {'':>8} {'≤ 100 ms':>10}")
+    print(f"rows shown after clearing: {int(big[0]['rows'])}")
+
+
+if __name__ == "__main__":
+    main()
