@@ -123,3 +123,10 @@ def industries() -> list[str]:
 
     used = [row[0] for row in Project.select(Project.industry).distinct().where(Project.industry != "").tuples()]
     return list(dict.fromkeys([*INDUSTRIES, *sorted(used)]))
+
+
+def company_names() -> list[str]:
+    """Investor names for the form's completer."""
+    from desktop.models import Company
+
+    return [name for (name,) in Company.select(Company.name).order_by(Company.name).tuples()]
