@@ -25,6 +25,7 @@ from desktop.views.project_dialog import ProjectDialog
 from desktop.views.project_library_page import ProjectLibraryPage
 from desktop.views.reference_page import ReferencePage
 from desktop.views.stats_page import StatsPage
+from desktop.views.widgets import fit_to_screen
 
 DEMO_PERIOD = ("2022-01-01", "2022-06-30")
 
@@ -101,7 +102,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 720)
+            self.resize(fit_to_screen(self, 1280, 720))
         last = settings.value("main/page", 0)
         try:
             last = int(last)

@@ -36,7 +36,7 @@ from desktop.services.dates import format_date
 from desktop.services.money import AmountError, format_wan, intensity
 from desktop.services.projects import MONEY_FIELDS, STATUSES
 from desktop.views.lifecycle_panel import LifecyclePanel, from_qdate, to_qdate
-from desktop.views.widgets import WARNING_STYLE, AmountEdit, FieldWithError
+from desktop.views.widgets import WARNING_STYLE, AmountEdit, FieldWithError, fit_to_screen
 
 SIGNING_CHOICES = (("（未定）", ""), ("现场签约", "现场签约"), ("云签约", "云签约"))
 
@@ -99,7 +99,7 @@ class ProjectDialog(QDialog):
         self._refresh_title()
         self._snapshot = self._raw_state()
         self._connect_validation()
-        self.resize(980, 680)
+        self.resize(fit_to_screen(self, 980, 680))
 
     # --- building --------------------------------------------------------------------------
     def _build_fields(self) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.services.money import AmountError, format_wan, format_yi, parse_amount
@@ -78,3 +79,13 @@ class FieldWithError(QWidget):
     def set_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
+    """The wanted size, shrunk to the screen's free area (1366×768 at 100%, 1920×1080 at 150%)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    free = screen.availableGeometry()
+    # Leave room for the window frame and title bar.
+    return QSize(min(width, free.width() - 16), min(height, free.height() - 48))
