@@ -63,7 +63,7 @@ def make_database(url: str | os.PathLike) -> peewee.Database:
             password=unquote(parsed.password) if parsed.password else None,
             host=parsed.hostname or "localhost",
             port=parsed.port or 5432,
-            autorollback=True,
+            prefer_psycopg3=True,  # psycopg 3 is the named driver, even if psycopg2 is installed
         )
     return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, timeout=10)
 
