@@ -6,6 +6,7 @@ Models bind to `database` (a proxy); `connect()` points it at a SQLite file or a
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -88,12 +89,16 @@ def connect(url: str | os.PathLike, *, create: bool = False) -> peewee.Database:
     db = make_database(url)
     if isinstance(db, peewee.SqliteDatabase):
         path = Path(db.database)
-        if not path.exists():
+        try:
+            exists, is_dir, parent_exists = path.exists(), path.is_dir(), path.parent.exists()
+        except OSError as exc:
+            raise DatabaseError(f"无法访问 {path}（没有权限或路径无效）") from exc
+        if not exists:
             if not create:
                 raise DatabaseError(f"数据库文件不存在：{path}")
-            if not path.parent.exists():
+            if not parent_exists:
                 raise DatabaseError(f"文件夹不存在：{path.parent}")
-        elif path.is_dir():
+        elif is_dir:
             raise DatabaseError(f"这是一个文件夹，不是数据库文件：{path}")
         else:
             _check_sqlite_header(path)
@@ -102,7 +107,7 @@ def connect(url: str | os.PathLike, *, create: bool = False) -> peewee.Database:
     try:
         db.connect(reuse_if_open=True)
     except (peewee.OperationalError, sqlite3.Error) as exc:
-        raise DatabaseError(f"无法打开数据库 {url}：{exc}") from exc
+        raise DatabaseError(f"无法打开数据库 {redact(url)}：{redact(exc)}") from exc
     return db
 
 
@@ -111,9 +116,14 @@ def _check_sqlite_header(path: Path) -> None:
         with open(path, "rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        raise DatabaseError(f"无法读取数据库文件 {path}：{exc.strerror or exc}") from exc
+        raise DatabaseError(f"无法读取数据库文件 {path}（没有权限或文件被占用）") from exc
     if head and head != b"SQLite format 3\x00":
         raise DatabaseError(f"不是招商工作台的数据库文件（不是 SQLite 数据库）：{path}")
+
+
+def redact(text) -> str:
+    """A server URL or message without its password (postgresql://user:***@host/db)."""
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", str(text))
 
 
 def close() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from desktop import db
 from desktop.db import database, sqlite_path_from_url
 from desktop.errors import DatabaseError
-from desktop.migrations import CURRENT_VERSION, migrate
+from desktop.migrations import CURRENT_VERSION, migrate, schema_version
 from desktop.models import LifecycleStep, Setting, Unit
 from desktop.services import defaults
 
@@ -21,10 +21,15 @@ def open_database(url: str | os.PathLike, *, create: bool = False) -> None:
     """Open `url`, refuse a newer schema, and migrate an older one (after a backup)."""
     db.connect(url, create=create)
     try:
+        if not create and schema_version() == 0:
+            # An empty file or another program's database: creating our tables in it would leave
+            # a library without its lifecycle steps and units (init_database seeds those).
+            raise DatabaseError(f"不是招商工作台的数据库（其中没有本程序的数据）：{db.redact(url)}")
         migrate()
     except DatabaseError:
         db.close()
         raise
+
 
 
 def init_database(
@@ -39,7 +44,7 @@ def init_database(
     if path is not None:
         if path.exists():
             if not overwrite:
-                raise DatabaseError(f"文件已存在，不会覆盖：{path}（如确需重建，请加 --force）")
+                raise DatabaseError(f"文件已存在，不会覆盖：{path}")
             db.close()
             for suffix in ("", "-wal", "-shm"):
                 extra = Path(str(path) + suffix)
@@ -95,6 +100,4 @@ def is_demo() -> bool:
 
 
 def schema_is_current() -> bool:
-    from desktop.migrations import schema_version
-
     return schema_version() == CURRENT_VERSION

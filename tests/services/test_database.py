@@ -117,3 +117,34 @@ def test_the_database_is_usable_after_refusing_another(fresh_db, tmp_path):
         service.open_database(bogus)
     service.open_database(fresh_db)
     assert database.execute_sql("SELECT COUNT(*) FROM lifecycle_step").fetchone()[0] == 23
+
+
+def test_open_database_refuses_an_empty_file_and_leaves_it_empty(tmp_path):
+    empty = tmp_path / "空文件.db"
+    empty.write_bytes(b"")
+    with pytest.raises(DatabaseError, match="不是招商工作台的数据库"):
+        service.open_database(empty)
+    assert empty.stat().st_size == 0
+
+
+def test_open_database_refuses_another_programs_sqlite_file(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(DatabaseError, match="不是招商工作台的数据库"):
+        service.open_database(other)
+    connection = sqlite3.connect(other)
+    tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    connection.close()
+    assert tables == {"contacts"}
+
+
+def test_server_passwords_never_appear_in_messages():
+    from desktop.db import redact
+
+    assert redact("postgresql://zhang:秘密123@192.0.2.1:5432/investdesk") == "postgresql://zhang:***@192.0.2.1:5432/investdesk"
+    assert "秘密" not in redact("无法连接 postgresql://zhang:秘密@h/db：timeout")
