@@ -101,7 +101,7 @@ def connect(url: str | os.PathLike, *, create: bool = False) -> peewee.Database:
         elif is_dir:
             raise DatabaseError(f"这是一个文件夹，不是数据库文件：{path}")
         else:
-            _check_sqlite_header(path)
+            _check_sqlite_header(path, allow_empty=create)
     close()
     database.initialize(db)
     try:
@@ -111,12 +111,14 @@ def connect(url: str | os.PathLike, *, create: bool = False) -> peewee.Database:
     return db
 
 
-def _check_sqlite_header(path: Path) -> None:
+def _check_sqlite_header(path: Path, *, allow_empty: bool = False) -> None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(16)
     except OSError as exc:
         raise DatabaseError(f"无法读取数据库文件 {path}（没有权限或文件被占用）") from exc
+    if not head and not allow_empty:
+        raise DatabaseError(f"不是招商工作台的数据库（文件是空的）：{path}")
     if head and head != b"SQLite format 3\x00":
         raise DatabaseError(f"不是招商工作台的数据库文件（不是 SQLite 数据库）：{path}")
 
