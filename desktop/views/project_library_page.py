@@ -203,7 +203,7 @@ class ProjectLibraryPage(QWidget):
         """A project was created or changed elsewhere: re-read its row and select it."""
         rows = project_list.load_rows(project_id)
         if rows:
-            self.model.replace_row(rows[0])
+            self.model.replace_row(rows)
         else:
             self.model.remove_project(project_id)
         position = self.model.row_of_project(project_id)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.services.money import format_yi
 from desktop.services.project_list import (
     COLUMNS,
     ProjectFilter,
-    ProjectRow,
+    ProjectRows,
     SortKeys,
     Summary,
     filter_indices,
@@ -25,6 +25,8 @@ from desktop.services.project_list import (
 
 COL_CODE, COL_NAME, COL_INVESTOR, COL_INDUSTRY, COL_TOTAL, COL_STAGE, COL_STATUS = range(7)
 PROJECT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# Below this many rows a first sort is instant anyway.
+PREPARE_SORTS_FROM = 5000
 
 _STATUS_COLOURS = {"暂缓": QColor("#b26a00"), "终止": QColor("#a0a0a0")}
 
@@ -32,7 +34,7 @@ _STATUS_COLOURS = {"暂缓": QColor("#b26a00"), "终止": QColor("#a0a0a0")}
 class ProjectTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[ProjectRow] = []
+        self._rows = ProjectRows([], {}, {}, {})
         self._sort_keys = SortKeys(self._rows)
         self._totals: list[int] | None = None
         self._shown: list[int] = []
@@ -44,7 +46,7 @@ class ProjectTableModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     # --- data in -------------------------------------------------------------------------
-    def set_rows(self, rows: list[ProjectRow], stage_labels: dict[int, str], stage_names: dict[int, str] | None = None) -> None:
+    def set_rows(self, rows: ProjectRows, stage_labels: dict[int, str], stage_names: dict[int, str] | None = None) -> None:
         self.beginResetModel()
         self._rows = rows
         self._sort_keys = SortKeys(rows)
@@ -53,21 +55,26 @@ class ProjectTableModel(QAbstractTableModel):
         self._stage_names = stage_names or {}
         self._shown = self._compute_shown()
         self.endResetModel()
+        if len(rows) >= PREPARE_SORTS_FROM:
+            self._prepare_sorts(self._sort_keys, 0)
 
-    def replace_row(self, row: ProjectRow) -> None:
-        """Put a re-read project back in place (or add it), keeping filter and sort."""
-        for i, existing in enumerate(self._rows):
-            if existing.id == row.id:
-                self._rows[i] = row
-                break
-        else:
-            self._rows.append(row)
+    def _prepare_sorts(self, keys: SortKeys, column: int) -> None:
+        """Compute each column's order in idle moments after a large load, so a header click is instant."""
+        if keys is not self._sort_keys or column >= len(COLUMNS):
+            return
+        keys.prepare(column)
+        QTimer.singleShot(0, lambda: self._prepare_sorts(keys, column + 1))
+
+    def replace_row(self, reread: ProjectRows) -> None:
+        """Put a re-read project (`load_rows(project_id)`) back in place or add it, keeping filter and sort."""
+        for row in reread:
+            self._rows.replace(row, reread)
         self._sort_keys = SortKeys(self._rows)
         self._totals = None
         self.refresh()
 
     def remove_project(self, project_id: int) -> None:
-        self._rows = [r for r in self._rows if r.id != project_id]
+        self._rows.remove(project_id)
         self._sort_keys = SortKeys(self._rows)
         self._totals = None
         self.refresh()
@@ -111,7 +118,7 @@ class ProjectTableModel(QAbstractTableModel):
                 return format_yi(Decimal(row.total_yuan) / 10000)
             if column == COL_STAGE:
                 return self._stage_labels.get(row.stage_no, str(row.stage_no))
-            return row[column + 1]
+            return self._rows.value(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_TOTAL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and row.status in _STATUS_COLOURS:
@@ -154,5 +161,5 @@ class ProjectTableModel(QAbstractTableModel):
             self._totals = [row.total_yuan for row in self._rows]
         return summarise(self._rows, self._shown, self._totals)
 
-    def all_rows(self) -> list[ProjectRow]:
+    def all_rows(self) -> ProjectRows:
         return self._rows

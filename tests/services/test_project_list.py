@@ -77,18 +77,21 @@ def test_rows_carry_what_the_table_shows(library):
     assert len(rows) == len(SPECS)
     assert [r.code for r in rows] == sorted(r.code for r in rows)
     fuyuan = next(r for r in rows if r.name == "富远新型铝材产业园")
-    assert fuyuan.investor == "福建富远铝业有限公司"
+    assert rows.investor_name(fuyuan) == "福建富远铝业有限公司"
     assert fuyuan.industry == "轻合金"
     assert fuyuan.total_yuan == 1_500_000_000
     assert fuyuan.stage_no == 19
     assert fuyuan.status == "正常"
-    assert fuyuan.responsible_unit == "将乐经济开发区"
-    assert fuyuan.leader == "张三"
-    assert fuyuan.township == "水南镇"
+    assert rows.unit_name(fuyuan.responsible_unit_id) == "将乐经济开发区"
+    assert rows.person_name(fuyuan.leader_id) == "张三"
+    assert rows.unit_name(fuyuan.township_id) == "水南镇"
+    # What each visible column shows, names resolved from the ids.
+    assert [rows.value(fuyuan, c) for c in (2, 7, 8, 9)] == ["福建富远铝业有限公司", "将乐经济开发区", "张三", "水南镇"]
     assert fuyuan.library_on == "2022-01-11"
     assert fuyuan.is_key  # 1 from SQLite, True from PostgreSQL
     plain = next(r for r in rows if r.name == "年产5万吨可降解环保产品")
-    assert (plain.investor, plain.township, plain.leader, plain.library_on, plain.stage_no) == ("", "", "", "", 0)
+    assert (rows.investor_name(plain), rows.unit_name(plain.township_id), rows.person_name(plain.leader_id)) == ("", "", "")
+    assert (plain.library_on, plain.stage_no) == ("", 0)
     assert len(COLUMNS) == 11
 
 
@@ -158,10 +161,8 @@ def test_filters_combine(library):
     assert shown(text="fyly", status="终止")[1] == set()
 
 
-def _value(row, column):
-    from desktop.services.project_list import COLUMN_FIELDS
-
-    return row[COLUMN_FIELDS[column]]
+def _value(rows, row, column):
+    return rows.value(row, column)
 
 
 @pytest.mark.parametrize("column", range(len(COLUMNS)))
@@ -170,7 +171,7 @@ def test_every_column_sorts_with_empty_values_last(library, column, descending):
     rows = load_rows()
     order = sort_indices(rows, list(range(len(rows))), column, descending)
     assert sorted(order) == list(range(len(rows)))
-    values = [_value(rows[i], column) for i in order]
+    values = [_value(rows, rows[i], column) for i in order]
     filled = [v for v in values if v not in ("", None)]
     assert values[: len(filled)] == filled  # empties at the end, in both directions
     assert filled == sorted(filled, reverse=descending)
