@@ -68,6 +68,9 @@ class ProjectRows(Sequence):
     def __getitem__(self, index):
         return self.rows[index]
 
+    def __iter__(self):
+        return iter(self.rows)
+
     def investor_name(self, row: ProjectRow) -> str:
         return self.investors.get(row.investor_id, ("", ""))[0]
 
@@ -117,7 +120,7 @@ class ProjectRows(Sequence):
 def load_rows(project_id: int | None = None) -> ProjectRows:
     """Every project (or just one) as plain rows, through a raw cursor (no model instances)."""
     if project_id is None:
-        cursor = database.execute_sql(_SQL + " ORDER BY p.code")
+        cursor = database.execute_sql(_SQL)
         investors_sql, params = "SELECT id, name, name_norm || ' ' || name_initials FROM company", ()
     else:
         mark = database.param
@@ -128,6 +131,9 @@ def load_rows(project_id: int | None = None) -> ProjectRows:
         )
         params = (int(project_id),)
     rows = list(map(_as_row, cursor))
+    # Sorted here rather than by ORDER BY: codes mostly follow insertion order, which Python's
+    # sort finishes in one pass, while SQLite would walk the code index (~0.2 s at 100,000 rows).
+    rows.sort(key=itemgetter(1))
     units = dict(database.execute_sql("SELECT id, name FROM unit").fetchall())
     people = dict(database.execute_sql("SELECT id, name FROM person").fetchall())
     investors = {cid: (name, search) for cid, name, search in database.execute_sql(investors_sql, params)}

@@ -153,7 +153,7 @@ class ProjectLibraryPage(QWidget):
         steps = lifecycle.steps_summary()
         self._phase_steps = project_list.phase_steps()
         self._refill(self.stage_combo, [phase for phase in self._phase_steps])
-        self._refill(self.industry_combo, sorted({r.industry for r in rows if r.industry}))
+        self._refill(self.industry_combo, sorted({r[4] for r in rows.rows} - {""}))
         self._refill(self.unit_combo, [u.name for u in reference.list_units()])
         self._refill(self.township_combo, [u.name for u in reference.list_units("乡镇")])
         self.model.set_rows(rows, steps.labels, steps.names)

@@ -56,7 +56,9 @@ class ProjectTableModel(QAbstractTableModel):
         self._shown = self._compute_shown()
         self.endResetModel()
         if len(rows) >= PREPARE_SORTS_FROM:
-            self._prepare_sorts(self._sort_keys, 0)
+            keys = self._sort_keys
+            # Started a moment later, so the filled table is on screen first.
+            QTimer.singleShot(300, lambda: self._prepare_sorts(keys, 0))
 
     def _prepare_sorts(self, keys: SortKeys, column: int) -> None:
         """Compute each column's order in idle moments after a large load, so a header click is instant."""
@@ -158,7 +160,7 @@ class ProjectTableModel(QAbstractTableModel):
 
     def summary(self) -> Summary:
         if self._totals is None:
-            self._totals = [row.total_yuan for row in self._rows]
+            self._totals = [row[5] for row in self._rows.rows]  # total_yuan
         return summarise(self._rows, self._shown, self._totals)
 
     def all_rows(self) -> ProjectRows:
