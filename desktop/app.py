@@ -83,18 +83,11 @@ def install_excepthook(log_file: Path) -> None:
     sys.excepthook = hook
 
 
-def choose_database(db_path: str | Path | None, demo: bool) -> tuple[str | Path, bool] | None:
-    """Which database to open: the demo, the given one, or the default (offering the demo if none)."""
-    if demo:
-        return config.demo_database_path(), True
-    if db_path is not None:
-        return db_path, False
-    default = config.default_database_path()
-    if default.exists():
-        return default, False
+def ask_first_start(default: Path) -> str | None:
+    """No database yet: "demo", "new" or None (quit), as the user chooses."""
     box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, "还没有数据库。")
     box.setInformativeText(
-        f"可以先打开演示数据库（将乐县 2022 年数据，单独保存，不影响正式数据）看看，\n"
+        "可以先打开演示数据库（将乐县 2022 年数据，单独保存，不影响正式数据）看看，\n"
         f"或者新建一个空的正式数据库：\n{default}"
     )
     demo_button = box.addButton("打开演示数据", QMessageBox.ButtonRole.AcceptRole)
@@ -103,9 +96,24 @@ def choose_database(db_path: str | Path | None, demo: bool) -> tuple[str | Path,
     box.setDefaultButton(demo_button)
     box.exec()
     clicked = box.clickedButton()
-    if clicked is demo_button:
+    return "demo" if clicked is demo_button else "new" if clicked is new_button else None
+
+
+def choose_database(
+    db_path: str | Path | None, demo: bool, ask=ask_first_start
+) -> tuple[str | Path, bool] | None:
+    """Which database to open: the demo, the given one, or the default (offering the demo if none)."""
+    if demo:
         return config.demo_database_path(), True
-    if clicked is new_button:
+    if db_path is not None:
+        return db_path, False
+    default = config.default_database_path()
+    if default.exists():
+        return default, False
+    answer = ask(default)
+    if answer == "demo":
+        return config.demo_database_path(), True
+    if answer == "new":
         from desktop.services.database import init_database
 
         init_database(default)
