@@ -83,3 +83,17 @@ def intensity(fixed_asset_wan: Decimal | None, land_mu: Decimal | None) -> Decim
     if fixed_asset_wan is None or not land_mu:
         return None
     return (Decimal(fixed_asset_wan) / Decimal(land_mu)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_AREA_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+
+
+def parse_area(text: str) -> Decimal | None:
+    """Land area in 亩 as typed ("120", "35.5", full-width digits, "120亩"); None when empty."""
+    cleaned = unicodedata.normalize("NFKC", str(text or "")).strip().replace(",", "").replace(" ", "")
+    cleaned = cleaned.removesuffix("亩")
+    if not cleaned:
+        return None
+    if not _AREA_RE.match(cleaned):
+        raise AmountError(f"“{text}”不是数字，请填写亩数，如 120 或 35.5")
+    return Decimal(cleaned)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import JOIN, fn
 
@@ -42,10 +42,17 @@ def validate_project(values: dict, *, today: dt.date | None = None) -> dict[str,
         errors["name"] = "请填写项目名称"
     elif len(name) > 200:
         errors["name"] = "项目名称不能超过 200 个字"
+    for field, label in (*MONEY_FIELDS.items(), ("land_area", "用地面积")):
+        number = values.get(field)
+        if number is not None and not Decimal(number).is_finite():
+            errors[field] = f"{label}不是有效的数字"
     total = values.get("total_investment")
-    if total is None:
+    if "total_investment" in errors:
+        pass
+    elif total is None:
         errors["total_investment"] = "请填写总投资"
-    elif total <= 0:
+    elif Decimal(total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) <= 0:
+        # Stored in whole 元: less than 1 元 would be saved as 0.
         errors["total_investment"] = "总投资必须大于 0"
     for field, label in MONEY_FIELDS.items():
         amount = values.get(field)
@@ -56,10 +63,13 @@ def validate_project(values: dict, *, today: dt.date | None = None) -> dict[str,
         elif amount > MAX_AMOUNT_WAN:
             errors[field] = f"{label}超过 1000 亿元，请检查单位（万元/亿元）"
     fixed = values.get("fixed_asset_investment")
-    if "fixed_asset_investment" not in errors and fixed is not None and total is not None and total > 0 and fixed > total:
+    if (
+        "fixed_asset_investment" not in errors and "total_investment" not in errors
+        and fixed is not None and total is not None and fixed > total
+    ):
         errors["fixed_asset_investment"] = "固定资产投资不能大于总投资"
     land = values.get("land_area")
-    if land is not None and land < 0:
+    if land is not None and "land_area" not in errors and land < 0:
         errors["land_area"] = "用地面积不能为负数"
     if values.get("signing_mode", "") not in SIGNING_MODES:
         errors["signing_mode"] = "签约方式应为 现场签约 或 云签约"
@@ -167,6 +177,16 @@ def change_status(project_id: int, status: str, changed_on: dt.date, reason: str
         Project.update(status=current_status(project_id)).where(Project.id == project_id).execute()
 
 
+def latest_status_change(project_id: int) -> StatusChange | None:
+    """The change with the latest date (a form must not back-date a new one before it)."""
+    return (
+        StatusChange.select()
+        .where(StatusChange.project == project_id)
+        .order_by(StatusChange.changed_on.desc(), StatusChange.id.desc())
+        .first()
+    )
+
+
 def status_on(project_id: int, day: dt.date) -> str:
     """The status the project had on `day` (正常 before any recorded change)."""
     last = (
@@ -229,6 +249,8 @@ class SimilarProject:
         who = f"（{self.investor_name}）" if self.investor_name else ""
         if self.same:
             return f"已有同名项目：{self.code} {self.name}{who}"
+        if self.distance == 0:
+            return f"已有同名项目：{self.code} {self.name}{who}，投资方不同"
         return f"已有相近项目：{self.code} {self.name}{who}，名称相差 {self.distance} 个字"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import UserError, ValidationError
 from desktop.services import projects, reference
 from desktop.services.dates import format_date
-from desktop.services.money import AmountError, format_wan, intensity
+from desktop.services.money import AmountError, format_wan, intensity, parse_area
 from desktop.services.projects import MONEY_FIELDS, STATUSES
 from desktop.views.lifecycle_panel import LifecyclePanel, from_qdate, to_qdate
 from desktop.views.widgets import WARNING_STYLE, AmountEdit, FieldWithError, fit_to_screen
@@ -71,9 +71,11 @@ class ProjectDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.save_button = QPushButton("保存")
-        self.save_button.setDefault(True)
+        # Enter in a field must not save a half-typed form: saving is the button or Ctrl+S.
+        self.save_button.setAutoDefault(False)
         self.save_button.setToolTip("保存（Ctrl+S）")
         self.close_button = QPushButton("关闭")
+        self.close_button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
@@ -304,11 +306,19 @@ class ProjectDialog(QDialog):
         self.key_check.setChecked(values["is_key"])
         self.status_combo.setCurrentText(values["status"])
         self._loaded_status = values["status"]
+        self._limit_status_date(project_id)
         self.progress_edit.setText(values["progress_text"])
         self.content_edit.setPlainText(values["content"])
         self.contact_edit.setText(values["contact"])
         self.remarks_edit.setPlainText(values["remarks"])
         self._update_intensity()
+
+    def _limit_status_date(self, project_id: int) -> None:
+        """A new status change cannot predate the last one: it would be overruled by it."""
+        latest = projects.latest_status_change(project_id)
+        if latest is not None:
+            self.status_date.setMinimumDate(to_qdate(latest.changed_on))
+            self.status_date.setToolTip(f"上次变更：{latest.changed_on.isoformat()} {latest.status}，新的变更不能早于这一天")
 
     @staticmethod
     def _select(combo: QComboBox, data) -> None:
@@ -358,13 +368,11 @@ class ProjectDialog(QDialog):
             except AmountError as exc:
                 errors[field] = str(exc)
                 values[field] = None
-        land_text = self.land_edit.text().strip().replace(",", "")
-        values["land_area"] = None
-        if land_text:
-            try:
-                values["land_area"] = Decimal(land_text)
-            except InvalidOperation:
-                errors["land_area"] = f"“{land_text}”不是数字，请填写亩数，如 120 或 35.5"
+        try:
+            values["land_area"] = parse_area(self.land_edit.text())
+        except AmountError as exc:
+            values["land_area"] = None
+            errors["land_area"] = str(exc)
         for field, message in projects.validate_project(values).items():
             # A field that could not be parsed keeps its own message.
             if not (field == "total_investment" and field in errors):
@@ -387,8 +395,8 @@ class ProjectDialog(QDialog):
     def _update_intensity(self) -> None:
         try:
             fixed = self.amounts["fixed_asset_investment"].value()
-            land = Decimal(self.land_edit.text().strip()) if self.land_edit.text().strip() else None
-        except (AmountError, InvalidOperation):
+            land = parse_area(self.land_edit.text())
+        except AmountError:
             fixed, land = None, None
         value = intensity(fixed, land)
         self.intensity_label.setText("—（需填固定资产投资和用地面积）" if value is None else f"{value:,.2f} 万元/亩")
@@ -457,6 +465,7 @@ class ProjectDialog(QDialog):
             QMessageBox.warning(self, "无法保存", str(exc))
             return False
         self._loaded_status = values["status"]
+        self._limit_status_date(self.project_id)
         self._status_changed()
         self.status_reason.clear()
         self._attach_lifecycle()

@@ -297,3 +297,20 @@ def test_a_future_or_unknown_status_change_is_refused(fresh_db):
         projects.change_status(pid, "完工", TODAY, today=TODAY)
     assert StatusChange.select().count() == 0
     assert Project.get_by_id(pid).status == "正常"
+
+
+def test_not_finite_numbers_and_amounts_below_one_yuan_are_refused():
+    from decimal import Decimal as D
+
+    errors = projects.validate_project(values(total_investment=D("0.00001"), land_area=D("NaN")), today=TODAY)
+    assert errors["total_investment"] == "总投资必须大于 0"
+    assert errors["land_area"] == "用地面积不是有效的数字"
+    errors = projects.validate_project(values(fixed_asset_investment=D("Infinity")), today=TODAY)
+    assert errors["fixed_asset_investment"] == "固定资产投资不是有效的数字"
+
+
+def test_same_name_with_another_investor_is_described_as_such(fresh_db):
+    projects.create_project(values(name="居然之家", investor_name="居然之家新零售集团"), today=TODAY)
+    (similar,) = projects.find_similar("居然之家", "另一家公司")
+    assert not similar.same
+    assert similar.describe().endswith("投资方不同")

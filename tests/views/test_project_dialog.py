@@ -79,11 +79,15 @@ def test_edit_existing_and_unsaved_prompt(qtbot, sample_projects, monkeypatch):
     type_chinese(dialog.progress_edit, "厂房设计中")
     assert dialog.is_dirty()
     asked = []
+    dialog.show()
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Cancel)
     dialog.reject()
-    assert asked and dialog.result() == 0
+    assert asked and dialog.isVisible()  # 取消: the form stays open with its changes
+    assert dialog.progress_edit.text() == "厂房设计中"
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
-    dialog.reject()
+    with qtbot.waitSignal(dialog.finished):
+        dialog.reject()
+    assert not dialog.isVisible()
     assert projects.project_values(pid)["progress_text"] == "厂房设计中"
 
 
@@ -110,3 +114,50 @@ def test_amount_edit_accepts_wan_and_yi(qtbot, fresh_db, text, unit, expected):
     type_chinese(edit.edit, text)
     assert edit.value() == expected
     assert "1.50 亿元" in edit.echo.text()
+
+
+@pytest.mark.parametrize("text", ["nan", "Infinity", "12亩3", "-"])
+def test_land_area_that_is_not_a_number_is_an_inline_error(qtbot, fresh_db, text):
+    dialog = ProjectDialog()
+    qtbot.addWidget(dialog)
+    type_chinese(dialog.land_edit, text)  # keyClicks aborts on non-ASCII such as 亩
+    assert "不是数字" in dialog.fields["land_area"].error.text()
+    type_chinese(dialog.name_edit, "测试项目")
+    qtbot.keyClicks(dialog.amounts["total_investment"].edit, "100")
+    assert dialog.save() is False
+    assert dialog.project_id is None
+
+
+def test_enter_in_a_field_does_not_save(qtbot, fresh_db):
+    from PySide6.QtCore import Qt
+
+    dialog = ProjectDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    type_chinese(dialog.name_edit, "回车测试项目")
+    qtbot.keyClicks(dialog.amounts["total_investment"].edit, "100")
+    qtbot.keyClick(dialog.land_edit, Qt.Key.Key_Return)
+    assert dialog.project_id is None
+    assert dialog.isVisible()
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    (save_shortcut,) = [s for s in dialog.findChildren(QShortcut) if s.key() == QKeySequence("Ctrl+S")]
+    save_shortcut.activated.emit()
+    assert dialog.project_id is not None
+
+
+def test_a_new_status_cannot_be_dated_before_the_last_change(qtbot, sample_projects):
+    import datetime as dt
+
+    pid = sample_projects["血灵芝加工"]
+    projects.change_status(pid, "暂缓", dt.date(2022, 3, 1))
+    dialog = ProjectDialog(pid)
+    qtbot.addWidget(dialog)
+    assert dialog.status_date.minimumDate().toPython() == dt.date(2022, 3, 1)
+    dialog.status_combo.setCurrentText("正常")
+    dialog.status_date.setDate(dialog.status_date.minimumDate().addDays(-30))
+    assert dialog.status_date.date().toPython() == dt.date(2022, 3, 1)
+    assert dialog.save()
+    assert projects.current_status(pid) == "正常"
