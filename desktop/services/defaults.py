@@ -32,6 +32,13 @@ DEFAULT_STEPS = [
     (23, "达效", "上规/达产", 10, False, ""),
 ]
 
+# The stage shown in lists and offered as a filter, by phase: a project at 资金到位 is 在建 to a
+# reader, and the approvals after landing read as one stage. Phases not listed show as themselves.
+STAGE_OF_PHASE = {
+    "落地": "落地审批", "审批": "落地审批", "要素": "落地审批",
+    "开工": "在建", "到资": "在建", "建设": "竣工",
+}
+
 MILESTONE_STEPS = {"签约": 9, "入库": 10, "开工": 19, "投产": 22}
 STEP_SIGNED, STEP_LIBRARY, STEP_STARTED, STEP_OPERATING = 9, 10, 19, 22
 # Steps 1–2 are credited to the first-reporting unit, the rest to the responsible unit.

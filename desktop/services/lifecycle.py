@@ -68,24 +68,29 @@ def steps() -> list[LifecycleStep]:
     return list(LifecycleStep.select().order_by(LifecycleStep.number))
 
 
+def stage_label(phase: str) -> str:
+    """The stage a step's phase puts a project in, as lists show it (资金到位 → 在建)."""
+    return defaults.STAGE_OF_PHASE.get(phase, phase)
+
+
 def stage_labels() -> dict[int, str]:
-    """Step number → short label of the stage it puts a project in (its phase), 0 → 未开始."""
+    """Step number → short label of the stage it puts a project in, 0 → 未开始."""
     labels = {0: "未开始"}
     for number, phase in LifecycleStep.select(LifecycleStep.number, LifecycleStep.phase).tuples():
-        labels[number] = phase
+        labels[number] = stage_label(phase)
     return labels
 
 
 @dataclass(frozen=True)
 class StepsSummary:
-    labels: dict[int, str]  # step number → phase (the stage label shown in lists); 0 → 未开始
+    labels: dict[int, str]  # step number → the stage label shown in lists; 0 → 未开始
     names: dict[int, str]  # step number → step name
 
 
 def steps_summary() -> StepsSummary:
     labels, names = {0: "未开始"}, {}
     for number, phase, name in LifecycleStep.select(LifecycleStep.number, LifecycleStep.phase, LifecycleStep.name).tuples():
-        labels[number] = phase
+        labels[number] = stage_label(phase)
         names[number] = name
     return StepsSummary(labels, names)
 

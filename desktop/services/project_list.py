@@ -250,10 +250,10 @@ def summarise(rows: ProjectRows, indices: list[int], totals: list[int] | None = 
 
 
 def phase_steps() -> dict[str, set[int]]:
-    """Phase name → the step numbers in it (a stage filter picks a phase)."""
-    from desktop.models import LifecycleStep
+    """Stage label → the step numbers that put a project in it (what the stage filter offers)."""
+    from desktop.services.lifecycle import stage_labels
 
-    mapping: dict[str, set[int]] = {"未开始": {0}}
-    for number, phase in LifecycleStep.select(LifecycleStep.number, LifecycleStep.phase).tuples():
-        mapping.setdefault(phase, set()).add(number)
+    mapping: dict[str, set[int]] = {}
+    for number, label in sorted(stage_labels().items()):
+        mapping.setdefault(label, set()).add(number)
     return mapping

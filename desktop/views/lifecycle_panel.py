@@ -161,7 +161,7 @@ class LifecyclePanel(QWidget):
         recorded = [s for s in self.rows if s.recorded]
         if recorded:
             top = max(recorded, key=lambda s: s.number)
-            self.stage_label.setText(f"当前阶段：{top.phase}（第 {top.number} 步 {top.name}）")
+            self.stage_label.setText(f"当前阶段：{lifecycle.stage_label(top.phase)}（第 {top.number} 步 {top.name}）")
         else:
             self.stage_label.setText("当前阶段：未开始（尚未记录任何步骤）")
         by_number = {s.number: s for s in self.rows}

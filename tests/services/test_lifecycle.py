@@ -202,10 +202,13 @@ def test_deleting_a_project_removes_its_steps(project):
     assert StepRecord.select().count() == 0
 
 
-def test_stage_labels_name_the_phase(fresh_db):
+def test_stage_labels_name_the_stage_a_reader_expects(fresh_db):
     labels = lifecycle.stage_labels()
     assert labels[0] == "未开始"
-    assert labels[9] == "签约" and labels[10] == "入库" and labels[19] == "开工" and labels[22] == "投产"
+    assert labels[9] == "签约" and labels[10] == "入库" and labels[22] == "投产"
+    # 开工 and 资金到位 both mean the project is being built; the approvals after landing are one stage.
+    assert labels[19] == labels[20] == "在建"
+    assert {labels[n] for n in range(11, 19)} == {"落地审批"}
     summary = lifecycle.steps_summary()
     assert summary.names[10] == "入库"
     assert len(summary.names) == 23

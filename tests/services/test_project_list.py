@@ -128,7 +128,7 @@ def test_search_by_name_investor_initials_or_code(library, text, expected):
 
 
 def test_filter_by_stage(library):
-    assert shown(stage_phase="开工")[1] == {"富远新型铝材产业园"}
+    assert shown(stage_phase="在建")[1] == {"富远新型铝材产业园"}  # step 19 开工
     assert shown(stage_phase="入库")[1] == {"久策气体（将乐）"}
     assert shown(stage_phase="签约")[1] == {"居然之家"}
     assert shown(stage_phase="未开始")[1] == {"年产5万吨可降解环保产品"}
@@ -208,5 +208,7 @@ def test_phase_steps_cover_every_step(fresh_db):
     mapping = phase_steps()
     assert mapping["未开始"] == {0}
     assert mapping["签约"] == {8, 9}
-    assert mapping["审批"] == {13, 14, 15, 17, 18}
+    assert mapping["落地审批"] == set(range(11, 19))
+    assert mapping["在建"] == {19, 20}
+    assert list(mapping)[:3] == ["未开始", "线索", "洽谈"]  # in lifecycle order
     assert set().union(*mapping.values()) == set(range(0, 24))

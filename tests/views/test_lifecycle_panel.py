@@ -34,7 +34,7 @@ def test_record_not_applicable_and_undo(qtbot, sample_projects, monkeypatch):
     assert panel.na_button.isEnabled()
     panel.na_button.click()
     assert cell(panel, 14, 4) == "不涉及"
-    assert "当前阶段：审批" in panel.stage_label.text()
+    assert "当前阶段：落地审批（第 14 步 环评）" in panel.stage_label.text()
     assert projects.project_values(pid)["stage_no"] == 14
 
     panel.select_step(19)

@@ -26,7 +26,7 @@ def test_cells_show_yi_and_stage(sample_projects):
     by_name = {model.index(r, COL_NAME).data(): r for r in range(model.rowCount())}
     row = by_name["富远新型铝材产业园"]
     assert model.index(row, COL_TOTAL).data() == "15.00"
-    assert model.index(row, COL_STAGE).data() == "开工"
+    assert model.index(row, COL_STAGE).data() == "在建"
     assert "第 19 步" in model.index(row, COL_STAGE).data(Qt.ItemDataRole.ToolTipRole)
     assert model.index(by_name["血灵芝加工"], COL_TOTAL).data() == "0.30"
     assert model.index(by_name["血灵芝加工"], COL_STAGE).data() == "洽谈"
