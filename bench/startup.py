@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -32,7 +33,7 @@ def run_child(mode: str, db: Path | None, env: dict) -> dict[str, float]:
         key, _, value = line.partition(" ")
         if key in ("shown", "filled"):
             figures[key] = float(value) - started
-        elif key.endswith("_ms") or key == "rows":
+        elif key.endswith(("_ms", "_s")) or key == "rows":
             figures[key] = float(value)
     return figures
 
@@ -46,8 +47,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     work = Path(tempfile.mkdtemp(prefix="investdesk-bench-"))
+    try:
+        run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args, work: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["INVESTDESK_DATA_DIR"] = str(work / "data")
     demo_db, big_db = work / "demo.db", work / "big.db"
     subprocess.run([sys.executable, "-m", "desktop", "demo", "--db", str(demo_db)], check=True, env=env,
@@ -63,15 +71,21 @@ def main() -> None:
     print(f"InvestDesk start-up (median of {args.runs} runs, QT_QPA_PLATFORM={env['QT_QPA_PLATFORM']})")
     print(f"{'measure':42} {'value':>10} {'ratio':>8} {'target':>10}")
     print(f"{'bare PySide6 window shown':42} {bare_shown:>9.3f}s {1.0:>8.2f}")
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
     for label, runs in (("demo", demo), (f"{args.rows:,} projects", big)):
         shown, filled = median_of(runs, "shown"), median_of(runs, "filled")
-        print(f"{'(a) window shown, ' + label:42} {shown:>9.3f}s {shown / bare_shown:>8.2f} {'≤ 2.5×':>10}")
+        print(f"{'(a) window shown, ' + label:42} {shown:>9.3f}s {shown / bare_shown:>8.2f} {'≤ 2.5×':>10} "
+              f"{verdict(shown / bare_shown <= 2.5)}")
         print(f"{'(b) table filled, ' + label:42} {filled:>9.3f}s {filled / bare_shown:>8.2f} "
-              f"{'≤ 6×' if runs is big else '':>10}")
-    print("(search and sort measured after 1.5 s idle, as when a person looks before clicking)")
+              f"{'≤ 6×' if runs is big else '':>10} {verdict(filled / bare_shown <= 6) if runs is big else ''}")
+    print(f"(search and sort measured once the idle-time sort preparation had finished, "
+          f"{median_of(big, 'prepared_s'):.2f} s after the table was filled)")
     for key, label in (("search_ms", "search 'fyly'"), ("sort_ms", "sort by name"), ("clear_ms", "clear search"),
                        ("sort_total_ms", "sort by total")):
-        print(f"{label + f', {args.rows:,} projects':42} {median_of(big, key):>8.1f}ms {'':>8} {'≤ 100 ms':>10}")
+        value = median_of(big, key)
+        print(f"{label + f', {args.rows:,} projects':42} {value:>8.1f}ms {'':>8} {'≤ 100 ms':>10} {verdict(value <= 100)}")
     print(f"rows shown after clearing: {int(big[0]['rows'])}")
 
 

@@ -87,7 +87,7 @@ def ask_first_start(default: Path) -> str | None:
     """No database yet: "demo", "new" or None (quit), as the user chooses."""
     box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, "还没有数据库。")
     box.setInformativeText(
-        "可以先打开演示数据库（将乐县 2022 年数据，单独保存，不影响正式数据）看看，\n"
+        "可以先打开演示数据库看看（将乐县 2022 年数据，单独保存，不影响正式数据），"
         f"或者新建一个空的正式数据库：\n{default}"
     )
     demo_button = box.addButton("打开演示数据", QMessageBox.ButtonRole.AcceptRole)

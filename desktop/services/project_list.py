@@ -214,6 +214,9 @@ class SortKeys:
         filled.sort(key=values.__getitem__)
         self._orders[column] = (filled + empty, filled[::-1] + empty)
 
+    def prepared(self, column: int) -> bool:
+        return column in self._orders
+
     def order(self, column: int, descending: bool) -> list[int]:
         self.prepare(column)
         return self._orders[column][1 if descending else 0]

@@ -21,13 +21,27 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, __version__, config
 from desktop.services import database as database_service
 from desktop.services.money import format_yi
-from desktop.views.project_dialog import ProjectDialog
 from desktop.views.project_library_page import ProjectLibraryPage
-from desktop.views.reference_page import ReferencePage
-from desktop.views.stats_page import StatsPage
 from desktop.views.widgets import fit_to_screen
 
 DEMO_PERIOD = ("2022-01-01", "2022-06-30")
+PAGE_TITLES = ("项目库", "统计概览", "单位与人员")
+
+
+def _stats_page():
+    from desktop.views.stats_page import StatsPage
+
+    return StatsPage()
+
+
+def _reference_page():
+    from desktop.views.reference_page import ReferencePage
+
+    return ReferencePage()
+
+
+# Pages other than the project library are built when first shown: start-up pays only for the first.
+PAGE_FACTORIES = {1: _stats_page, 2: _reference_page}
 
 
 def ui_settings() -> QSettings:
@@ -47,19 +61,17 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(960, 560))
 
         self.library_page = ProjectLibraryPage()
-        self.stats_page = StatsPage()
-        self.reference_page = ReferencePage()
-        self.pages = [self.library_page, self.stats_page, self.reference_page]
+        self._pages: dict[int, QWidget] = {0: self.library_page}
         self._loaded: set[int] = set()
-        self.open_dialogs: list[ProjectDialog] = []
+        self.open_dialogs: list = []
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(120)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
-        for page in self.pages:
-            QListWidgetItem(page.title, self.nav)
-            self.stack.addWidget(page)
+        for index, title in enumerate(PAGE_TITLES):
+            QListWidgetItem(title, self.nav)
+            self.stack.addWidget(self._pages.get(index) or QWidget())
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -92,11 +104,6 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
 
-        if self.is_demo:
-            import datetime as dt
-
-            self.stats_page.set_period(*(dt.date.fromisoformat(d) for d in DEMO_PERIOD))
-
         settings = ui_settings()
         geometry = settings.value("main/geometry")
         if geometry is not None:
@@ -108,13 +115,36 @@ class MainWindow(QMainWindow):
             last = int(last)
         except (TypeError, ValueError):
             last = 0
-        self._initial_page = last if 0 <= last < len(self.pages) else 0
+        self._initial_page = last if 0 <= last < len(PAGE_TITLES) else 0
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self._initial_page)
         self.nav.blockSignals(False)
         self.stack.setCurrentIndex(self._initial_page)
-        self._set_toolbar(self.pages[self._initial_page])
+        self._set_toolbar(self.page(self._initial_page))
         self.summary_label.setText("正在读取项目库……")
+
+    def page(self, index: int) -> QWidget:
+        """The page at `index`, built on first use."""
+        if index not in self._pages:
+            page = PAGE_FACTORIES[index]()
+            if index == 1 and self.is_demo:
+                import datetime as dt
+
+                page.set_period(*(dt.date.fromisoformat(d) for d in DEMO_PERIOD))
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._pages[index] = page
+        return self._pages[index]
+
+    @property
+    def stats_page(self):
+        return self.page(1)
+
+    @property
+    def reference_page(self):
+        return self.page(2)
 
     def load_data(self) -> None:
         """Fill the page on screen; called right after the window is shown."""
@@ -123,7 +153,7 @@ class MainWindow(QMainWindow):
     def _ensure_loaded(self, index: int) -> None:
         if index not in self._loaded:
             self._loaded.add(index)
-            self.pages[index].load()
+            self.page(index).load()
         if index != 0 and 0 not in self._loaded:
             # The status bar always speaks of the project library.
             self._loaded.add(0)
@@ -132,22 +162,27 @@ class MainWindow(QMainWindow):
     def show_page(self, index: int) -> None:
         if index < 0:
             return
+        page = self.page(index)
         self.stack.setCurrentIndex(index)
-        self._set_toolbar(self.pages[index])
-        self._ensure_loaded(index)
-        if index in (1, 2) and index in self._loaded:
-            self.pages[index].load()
+        self._set_toolbar(page)
+        if index in self._loaded:
+            if index != 0:
+                page.load()  # short lists: always show them fresh
+        else:
+            self._ensure_loaded(index)
 
     def _set_toolbar(self, page) -> None:
         self.toolbar.clear()
         for action in page.actions_for_toolbar:
             self.toolbar.addAction(action)
-        self.toolbar.setVisible(bool(page.actions_for_toolbar))
+        # The toolbar stays even when a page has no actions, so the page does not jump up and down.
 
     def show_summary(self, count: int, total_wan: Decimal) -> None:
         self.summary_label.setText(f"显示 {count} 个项目，总投资 {format_yi(total_wan)} 亿元")
 
-    def open_project(self, project_id: int | None) -> ProjectDialog:
+    def open_project(self, project_id: int | None):
+        from desktop.views.project_dialog import ProjectDialog
+
         for dialog in self.open_dialogs:
             if project_id is not None and dialog.project_id == project_id:
                 dialog.raise_()

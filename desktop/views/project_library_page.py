@@ -96,9 +96,11 @@ class ProjectLibraryPage(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((104, 220, 180, 72, 92, 60, 44, 116, 64, 64, 84)):
+        for column, width in enumerate((104, 220, 170, 72, 110, 70, 50, 116, 64, 64, 90)):
             header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        # The name takes what the window has to spare, so 入库日期 stays on screen at 1366 px.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
 
         self.empty_label = QLabel("还没有项目。点击工具栏的“新建项目”（Ctrl+N）录入第一个项目。")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

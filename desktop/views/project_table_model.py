@@ -60,6 +60,9 @@ class ProjectTableModel(QAbstractTableModel):
             # Started a moment later, so the filled table is on screen first.
             QTimer.singleShot(300, lambda: self._prepare_sorts(keys, 0))
 
+    def sorts_prepared(self) -> bool:
+        return all(self._sort_keys.prepared(column) for column in range(len(COLUMNS)))
+
     def _prepare_sorts(self, keys: SortKeys, column: int) -> None:
         """Compute each column's order in idle moments after a large load, so a header click is instant."""
         if keys is not self._sort_keys or column >= len(COLUMNS):

@@ -99,7 +99,7 @@ class ReferencePage(QWidget):
         self.units = _table(["单位名称", "类别"])
         self.units.horizontalHeader().resizeSection(0, 200)
         self.people = _table(["姓名", "职务", "单位", "电话", "县领导"])
-        for column, width in enumerate((80, 120, 150, 110)):
+        for column, width in enumerate((80, 150, 150, 110)):
             self.people.horizontalHeader().resizeSection(column, width)
         self.add_unit_button = QPushButton("新增单位…")
         self.rename_unit_button = QPushButton("改名…")
@@ -124,7 +124,7 @@ class ReferencePage(QWidget):
         people_layout.addLayout(row)
         layout = QHBoxLayout(self)
         layout.addWidget(unit_box, 2)
-        layout.addWidget(people_box, 3)
+        layout.addWidget(people_box, 4)
 
         self.add_unit_button.clicked.connect(self.add_unit)
         self.rename_unit_button.clicked.connect(self.rename_unit)
