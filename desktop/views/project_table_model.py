@@ -61,6 +61,8 @@ class ProjectTableModel(QAbstractTableModel):
             QTimer.singleShot(300, lambda: self._prepare_sorts(keys, 0))
 
     def sorts_prepared(self) -> bool:
+        if len(self._rows) < PREPARE_SORTS_FROM:
+            return True  # small libraries sort instantly; nothing is prepared ahead
         return all(self._sort_keys.prepared(column) for column in range(len(COLUMNS)))
 
     def _prepare_sorts(self, keys: SortKeys, column: int) -> None:
