@@ -258,8 +258,11 @@ CONTENT_ENDINGS = {
     "commerce": "建设商业、仓储及配套物流设施。",
 }
 
-# Optional steps 13–18: how often a project is 不涉及 (chemicals need every approval).
+# Optional steps 13–18: how often a project is 不涉及. Farming, tourism and trade often skip the
+# energy and safety reviews; a factory needs nearly every approval, and chemicals need them all.
 NOT_APPLICABLE_ODDS = {13: 0.5, 14: 0.2, 15: 0.6, 16: 0.15, 17: 0.15, 18: 0.1}
+INDUSTRIAL_NOT_APPLICABLE_ODDS = {13: 0.15, 14: 0.0, 15: 0.25, 16: 0.0, 17: 0.0, 18: 0.0}
+NON_INDUSTRIAL = {"特色农林", "森林康养", "商贸物流", "文旅服务"}
 STEP_NOTES = {
     1: "乡贤座谈会/商会推介线索",
     3: "首次洽谈纪要",
@@ -475,7 +478,7 @@ class _Generator:
             step_days = self.rng.randint(0, 1) if k == 2 else self.rng.randint(3, 24)
             day = min(until, day + _days(step_days))
             dates[k] = day
-        odds = dict(NOT_APPLICABLE_ODDS)
+        odds = dict(NOT_APPLICABLE_ODDS if industry in NON_INDUSTRIAL else INDUSTRIAL_NOT_APPLICABLE_ODDS)
         if industry == "精细化工":
             odds = {k: 0.0 for k in odds}
         records = []
@@ -1020,7 +1023,9 @@ def _write(generator: _Generator, report: Callable[[int, int], None]) -> dict:
         first_unit, responsible = units[spec.first_unit], units[spec.responsible_unit]
         for number, day, not_applicable in spec.steps:
             credited = first_unit if number in defaults.STEPS_CREDITED_TO_FIRST_UNIT else responsible
-            note = "不涉及" if not_applicable else STEP_NOTES.get(number, "")
+            if not_applicable:
+                credited = None  # 不涉及 earns no points, so no unit is credited
+            note = "" if not_applicable else STEP_NOTES.get(number, "")
             step_rows.append({"project": project_id, "step": step_ids[number], "done_on": day,
                               "not_applicable": not_applicable, "unit": credited, "note": note})
         for status, day, reason in spec.statuses:

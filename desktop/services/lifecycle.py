@@ -147,7 +147,8 @@ def record_step(
     if not_applicable and not step.optional:
         raise UserError(f"“{step.name}”是必经步骤，不能标为不涉及")
     if unit_id is _UNSET:
-        unit_id = default_credit_unit_id(project, step_number)
+        # 不涉及 earns no points, so by default it credits no unit.
+        unit_id = None if not_applicable else default_credit_unit_id(project, step_number)
     if unit_id is not None and not Unit.select().where(Unit.id == unit_id).exists():
         raise NotFoundError("计分单位不存在")
     note = (note or "").strip()[:200]
