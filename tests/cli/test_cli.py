@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.small_library import build_small_library
+
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 
@@ -53,39 +55,11 @@ def data_dir(isolated_data_dir):
 def small_db(tmp_path):
     """A database with a handful of projects whose figures for 2022-01-01…2022-06-30 are known."""
     from desktop import db
-    from desktop.services import lifecycle, projects
     from desktop.services.database import init_database
 
     path = tmp_path / "小库 2022.db"
     init_database(path)
-    today = D(2022, 8, 31)
-
-    def project(name, total, steps, *, mode="", status=None):
-        pid = projects.create_project(
-            {"name": name, "total_investment": Decimal(total), "signing_mode": mode}, today=today
-        )
-        for number, day in steps:
-            lifecycle.record_step(pid, number, day, today=today)
-        if status:
-            projects.change_status(pid, status[0], status[1], today=today)
-        return pid
-
-    # 入库 in the period, ≥1亿元, started by 30 June.
-    project("富远新型铝材产业园", "15000", [(9, D(2022, 2, 1)), (10, D(2022, 3, 1)), (19, D(2022, 5, 1))])
-    # 入库 in the period, below 1亿元.
-    project("血灵芝加工", "5000", [(9, D(2022, 3, 10)), (10, D(2022, 4, 1))])
-    # 入库 on the last day counts (inclusive); started after the period does not count as started.
-    project("久策气体（将乐）", "10000", [(9, D(2022, 6, 1)), (10, D(2022, 6, 30)), (19, D(2022, 7, 2))])
-    # 入库 on 1 July: outside the period.
-    project("居然之家", "30000", [(9, D(2022, 6, 15)), (10, D(2022, 7, 1))])
-    # 云签约 signed in the period, not entered.
-    project("民天（将乐）保供基地", "20000", [(9, D(2022, 2, 8))], mode="云签约")
-    # Negotiating on 30 June: two, summing to exactly 2 亿元.
-    project("年产5万吨可降解环保产品", "12345.6789", [(3, D(2022, 1, 5))])
-    project("血灵芝深加工二期", "7654.3211", [(3, D(2022, 2, 5))], status=("暂缓", D(2022, 7, 15)))
-    # Not negotiating: 暂缓 before 30 June; first contact only in July.
-    project("陶粒混凝土防火保温板", "8000", [(3, D(2022, 1, 10))], status=("暂缓", D(2022, 5, 1)))
-    project("高频电子变压器", "9000", [(1, D(2022, 7, 5))])
+    build_small_library(D(2022, 8, 31))
     db.close()
     return path
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.small_library import build_small_library
+
 PG_URL = os.environ.get("INVESTDESK_TEST_PG_URL", "")
 
 pytestmark = [
@@ -115,45 +117,10 @@ def test_amounts_are_exact_on_the_server(pg_db):
     assert yuan_to_wan(total) == sum(amounts) == Decimal("20001")
 
 
-def _build_small_library() -> dict[str, int]:
-    from desktop.services import lifecycle, projects
-    from desktop.services.reference import list_units
-
-    units = {u.name: u.id for u in list_units()}
-    ids = {}
-
-    def project(name, total, steps, *, investor="", mode="", status=None, key=False):
-        pid = projects.create_project(
-            {
-                "name": name, "investor_name": investor, "total_investment": Decimal(total), "signing_mode": mode,
-                "is_key": key, "first_unit_id": units["县商务局"], "responsible_unit_id": units["将乐经济开发区"],
-                "township_id": units["水南镇"],
-            },
-            today=TODAY,
-        )
-        for number, day in steps:
-            lifecycle.record_step(pid, number, day, today=TODAY)
-        if status:
-            projects.change_status(pid, status[0], status[1], today=TODAY)
-        ids[name] = pid
-
-    project("富远新型铝材产业园", "15000", [(9, D(2022, 2, 1)), (10, D(2022, 3, 1)), (19, D(2022, 5, 1))],
-            investor="福建富远铝业有限公司", key=True)
-    project("血灵芝加工", "5000", [(9, D(2022, 3, 10)), (10, D(2022, 4, 1))])
-    project("久策气体（将乐）", "10000", [(9, D(2022, 6, 1)), (10, D(2022, 6, 30)), (19, D(2022, 7, 2))])
-    project("居然之家", "30000", [(9, D(2022, 6, 15)), (10, D(2022, 7, 1))])
-    project("民天（将乐）保供基地", "20000", [(9, D(2022, 2, 8))], mode="云签约")
-    project("年产5万吨可降解环保产品", "12345.6789", [(3, D(2022, 1, 5))])
-    project("血灵芝深加工二期", "7654.3211", [(3, D(2022, 2, 5))], status=("暂缓", D(2022, 7, 15)))
-    project("陶粒混凝土防火保温板", "8000", [(3, D(2022, 1, 10))], status=("暂缓", D(2022, 5, 1)))
-    project("高频电子变压器", "9000", [(1, D(2022, 7, 5))])
-    return ids
-
-
 def test_statistics_on_the_server(pg_db):
     from desktop.services.stats import compute_stats
 
-    _build_small_library()
+    build_small_library(TODAY)
     figures = compute_stats(D(2022, 1, 1), D(2022, 6, 30))
     expected = {
         "library_projects": 3, "library_investment_yi": Decimal("3.00"),
@@ -173,7 +140,7 @@ def test_lifecycle_status_and_duplicates_on_the_server(pg_db):
     from desktop.models import Project
     from desktop.services import lifecycle, projects
 
-    ids = _build_small_library()
+    ids = build_small_library(TODAY)
     pid = ids["久策气体（将乐）"]
     row = Project.get_by_id(pid)
     assert (row.stage_no, row.signed_on, row.library_on, row.started_on) == (19, D(2022, 6, 1), D(2022, 6, 30), D(2022, 7, 2))
@@ -195,7 +162,7 @@ def test_lifecycle_status_and_duplicates_on_the_server(pg_db):
 def test_project_list_on_the_server(pg_db):
     from desktop.services.project_list import ProjectFilter, filter_indices, load_rows, summarise
 
-    _build_small_library()
+    build_small_library(TODAY)
     rows = load_rows()
     assert len(rows) == 9
     fuyuan = next(r for r in rows if r.name == "富远新型铝材产业园")
@@ -211,7 +178,7 @@ def test_project_list_on_the_server(pg_db):
 def test_the_command_line_reads_the_server(pg_db):
     from desktop import db
 
-    _build_small_library()
+    build_small_library(TODAY)
     db.close()
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
