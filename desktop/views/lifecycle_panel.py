@@ -198,8 +198,9 @@ class LifecyclePanel(QWidget):
         step = self.selected_step()
         if step is None:
             return
-        unit_id = lifecycle.step_unit_id(self.project_id, step.number) if step.recorded else None
-        if unit_id is None:
+        if step.recorded:  # keep what was stored, 不计分 included
+            unit_id = lifecycle.step_unit_id(self.project_id, step.number)
+        else:
             unit_id = lifecycle.default_credit_unit_for(self.project_id, step.number)
         dialog = StepRecordDialog(step, unit_id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:

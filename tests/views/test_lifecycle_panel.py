@@ -74,3 +74,23 @@ def test_record_dialog_defaults(qtbot, sample_projects):
     optional = StepRecordDialog(panel.rows[12], None, panel)
     qtbot.addWidget(optional)
     assert optional.na_check.isEnabled()
+
+
+def test_reopening_a_step_keeps_its_stored_unit_even_none(qtbot, sample_projects, monkeypatch):
+    pid = sample_projects["血灵芝加工"]
+    panel = LifecyclePanel(pid)
+    qtbot.addWidget(panel)
+    assert panel.record(4, done_on=dt.date(2022, 2, 1), unit_id=None, note="无单位")
+    seen = []
+
+    def fake_exec(dialog):
+        seen.append(dialog.unit_combo.currentData())
+        return 0
+
+    monkeypatch.setattr(StepRecordDialog, "exec", fake_exec)
+    panel.select_step(4)
+    panel.record_selected()
+    panel.select_step(5)
+    panel.record_selected()
+    assert seen[0] is None  # 不计分 as stored
+    assert seen[1] is not None  # not recorded yet: the default unit (responsible unit)
