@@ -168,5 +168,12 @@ class ProjectTableModel(QAbstractTableModel):
             self._totals = [row[5] for row in self._rows.rows]  # total_yuan
         return summarise(self._rows, self._shown, self._totals)
 
+    def shown_indices(self) -> list[int]:
+        """Positions in `all_rows()` of the rows shown, in the order shown."""
+        return list(self._shown)
+
+    def sort_state(self) -> tuple[int, bool] | None:
+        return self._sort
+
     def all_rows(self) -> ProjectRows:
         return self._rows
