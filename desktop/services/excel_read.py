@@ -1,0 +1,255 @@
+"""Reading a workbook or CSV file into plain rows, with the sender's row numbers kept exact.
+
+python-calamine reads .xlsx/.xlsm/.xls/.ods (fast, no formulas or formats); CSV is decoded as
+UTF-8 (with or without BOM) or GB18030. Every way a file can be unreadable becomes an
+`UnreadableFileError` with one Chinese sentence saying what to do. No Qt here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.errors import Location, UserError
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+CSV_SUFFIXES = (".csv", ".txt")
+WPS_SUFFIXES = (".et", ".ett", ".wps", ".dps")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# Sheets that explain how to fill the list, not the list itself.
+INSTRUCTION_WORDS = ("说明", "填表", "填报要求", "instructions", "readme", "下拉", "列表值")
+
+SAVE_AS = "请用 Excel 或 WPS 打开后“另存为” .xlsx 格式再导入"
+
+
+class UnreadableFileError(UserError):
+    """The file cannot be read as a list at all (missing, locked, corrupt, encrypted, empty …)."""
+
+
+@dataclass
+class Table:
+    """One sheet as rows of cell values; rows[i] is Excel row i + 1."""
+
+    sheet: str
+    sheets: list[str]
+    rows: list[list]
+    # Merged ranges as ((first_row, first_col), (last_row, last_col)), 0-based, inclusive.
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def _fail(path: Path, message: str) -> UnreadableFileError:
+    return UnreadableFileError(message, Location(file=path.name))
+
+
+def _check_path(path: Path) -> bytes:
+    """The first bytes of the file, after checking it exists and can be opened."""
+    try:
+        if not path.exists():
+            raise _fail(path, "找不到这个文件，请检查文件是否已被移动或删除")
+        if path.is_dir():
+            raise _fail(path, "这是一个文件夹，请选择要导入的 Excel 文件")
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except UserError:
+        raise
+    except PermissionError as exc:
+        raise _fail(path, "无法读取这个文件：它可能正在 Excel 或 WPS 中打开，请关闭文件后再导入") from exc
+    except OSError as exc:
+        raise _fail(path, f"无法读取这个文件（{exc.strerror or exc}），请把文件复制到本机后再导入") from exc
+    suffix = path.suffix.lower()
+    if suffix in WPS_SUFFIXES:
+        raise _fail(path, f"这是 WPS 的 {suffix} 文件，{SAVE_AS}")
+    if not head:
+        raise _fail(path, "文件是空的（0 字节），请确认文件已保存完整后再导入")
+    return head
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    """An OOXML workbook with a password is an OLE container holding an EncryptionInfo stream."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(4 * 1024 * 1024)
+    except OSError:
+        return False
+    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _is_csv(path: Path, head: bytes) -> bool:
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return True
+    return False
+
+
+def _open_workbook(path: Path, head: bytes):
+    from python_calamine import CalamineWorkbook
+
+    suffix = path.suffix.lower()
+    if head.startswith(OLE_MAGIC) and suffix != ".xls" and _is_encrypted_ole(path):
+        raise _fail(path, "文件设置了打开密码，请在 Excel 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后再导入")
+    if suffix not in WORKBOOK_SUFFIXES:
+        if not (head.startswith(OLE_MAGIC) or head.startswith(ZIP_MAGIC)):
+            raise _fail(path, f"这不是 Excel 表格文件，请选择 .xlsx、.xls、.ods 或 .csv 文件（{SAVE_AS}）")
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except BaseException as exc:  # a Rust panic arrives as a BaseException subclass
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise _translate(path, exc) from exc
+
+
+def _translate(path: Path, exc: BaseException) -> UnreadableFileError:
+    text = f"{type(exc).__name__} {exc}".lower()
+    if "password" in text or "encrypt" in text:
+        return _fail(path, "文件设置了打开密码，请在 Excel 中取消密码后再导入")
+    if isinstance(exc, PermissionError) or "permission" in text or "denied" in text:
+        return _fail(path, "无法读取这个文件：它可能正在 Excel 或 WPS 中打开，请关闭文件后再导入")
+    return _fail(path, f"文件已损坏或不是 Excel 表格，无法读取，{SAVE_AS}")
+
+
+def _visible_sheet_names(workbook) -> list[str]:
+    names = []
+    try:
+        metadata = workbook.sheets_metadata
+    except BaseException as exc:  # pragma: no cover - older calamine
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return list(workbook.sheet_names)
+    for meta in metadata:
+        if "worksheet" not in str(meta.typ).lower():
+            continue
+        if "visible" != str(meta.visible).rsplit(".", 1)[-1].lower():
+            continue
+        names.append(meta.name)
+    return names
+
+
+def is_instruction_sheet(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in INSTRUCTION_WORDS)
+
+
+def order_sheets(names: list[str]) -> list[str]:
+    """Data sheets first (in workbook order), instruction sheets last."""
+    return [n for n in names if not is_instruction_sheet(n)] + [n for n in names if is_instruction_sheet(n)]
+
+
+def list_sheets(path) -> list[str]:
+    path = Path(path)
+    head = _check_path(path)
+    if _is_csv(path, head):
+        return [path.stem]
+    workbook = _open_workbook(path, head)
+    try:
+        names = order_sheets(_visible_sheet_names(workbook))
+    finally:
+        _close(workbook)
+    if not names:
+        raise _fail(path, "工作簿里没有可见的工作表，请取消隐藏要导入的工作表后再试")
+    return names
+
+
+def _close(workbook) -> None:
+    try:
+        workbook.close()
+    except BaseException as exc:  # pragma: no cover
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+
+
+def read_table(path, sheet: str | None = None) -> Table:
+    """The chosen sheet (default: the first data sheet) as rows; row i is Excel row i + 1."""
+    path = Path(path)
+    head = _check_path(path)
+    if _is_csv(path, head):
+        return _read_csv(path)
+    workbook = _open_workbook(path, head)
+    try:
+        names = order_sheets(_visible_sheet_names(workbook))
+        if sheet is None:
+            if not names:
+                raise _fail(path, "工作簿里没有可见的工作表，请取消隐藏要导入的工作表后再试")
+            sheet = names[0]
+        elif sheet not in workbook.sheet_names:
+            raise UnreadableFileError(f"没有名为“{sheet}”的工作表，请重新选择工作表", Location(file=path.name))
+        try:
+            ws = workbook.get_sheet_by_name(sheet)
+            rows = ws.to_python(skip_empty_area=False)
+            try:
+                merged = list(ws.merged_cell_ranges or [])
+            except BaseException as exc:
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                merged = []
+        except UserError:
+            raise
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            raise _translate(path, exc) from exc
+    finally:
+        _close(workbook)
+    rows = [list(r) for r in rows]
+    if not any(any(_filled(v) for v in row) for row in rows):
+        raise UnreadableFileError("工作表是空的，请确认选择了填有项目的工作表", Location(file=path.name, sheet=sheet))
+    return Table(sheet=sheet, sheets=names, rows=rows, merged=merged)
+
+
+def _filled(value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, "无法识别 CSV 文件的编码，请用 Excel 打开后另存为 .xlsx 或 UTF-8 编码的 CSV 再导入") from exc
+
+
+def _read_csv(path: Path) -> Table:
+    try:
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise _fail(path, "无法读取这个文件：它可能正在 Excel 或 WPS 中打开，请关闭文件后再导入") from exc
+    except OSError as exc:
+        raise _fail(path, f"无法读取这个文件（{exc.strerror or exc}），请把文件复制到本机后再导入") from exc
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(path, f"这不是文本格式的 CSV 文件，{SAVE_AS}")
+    text = _decode(path, data)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise _fail(path, f"CSV 文件格式有误（{exc}），{SAVE_AS}") from exc
+    if not any(any(_filled(v) for v in row) for row in rows):
+        raise UnreadableFileError("文件是空的，没有可导入的内容", Location(file=path.name, sheet=path.stem))
+    return Table(sheet=path.stem, sheets=[path.stem], rows=rows, merged=[])
+
+
+def file_sha256(path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(os.fspath(path), "rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

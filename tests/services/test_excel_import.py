@@ -1,0 +1,453 @@
+"""Excel import (issue 3): the sheets townships really send, read, checked and written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from desktop.errors import UserError
+from desktop.models import Company, ImportRecord, Person, Project, StepRecord, Unit
+from desktop.services import excel_import as ei
+from desktop.services.excel_read import UnreadableFileError
+from tests.fixtures_excel import (
+    HEADER,
+    township_rows,
+    write_csv,
+    write_encrypted_xlsx,
+    write_ods,
+    write_xls,
+    write_xlsx,
+)
+
+TODAY = dt.date(2022, 8, 25)
+
+
+def issue_of(issues, row):
+    return [(i.column, i.message) for i in issues if i.row == row]
+
+
+def project(name):
+    return Project.get(Project.name == name)
+
+
+# --- the township sheet, end to end ------------------------------------------------------------
+def test_township_sheet_is_analysed_with_exact_rows(fresh_db, tmp_path):
+    path = write_xlsx(tmp_path / "水南镇.xlsx", township_rows(), merges=["A1:N1"])
+    analysis = ei.analyse(path, today=TODAY)
+    assert analysis.header_row == 3
+    assert analysis.headers[:4] == ["序号", "项目名称", "投资方", "总投资（万元）"]
+    assert analysis.mapping[1] == "name" and analysis.mapping[3] == "total_investment" and 0 not in analysis.mapping
+    assert analysis.rows_read == 3  # section, total and footnote rows are not counted
+    assert analysis.valid == 3
+    assert analysis.errors == []
+    assert analysis.total_investment_wan == Decimal(32000)
+    # 洽谈中 has no date column: a warning on its own cell, nothing invented.
+    assert issue_of(analysis.warnings, 8) == [("项目进展", "进展“洽谈中”的完成日期未知（该步骤没有日期列），未记录该步骤，请在项目中补记日期")]
+    assert Project.select().count() == 0  # analyse writes nothing
+    data = analysis.to_json()
+    assert set(data) == {"file", "sheet", "header_row", "rows_read", "valid", "imported", "updated", "skipped",
+                         "duplicates", "errors", "warnings", "total_investment_wan"}
+    assert data["total_investment_wan"] == 32000 and data["imported"] == 0
+
+
+def test_township_sheet_is_written(fresh_db, tmp_path):
+    path = write_xlsx(tmp_path / "水南镇.xlsx", township_rows(), merges=["A1:N1"])
+    outcome = ei.commit(ei.analyse(path, today=TODAY), today=TODAY)
+    assert (outcome.imported, outcome.updated, outcome.skipped) == (3, 0, 0)
+    alu = project("年产2万吨铝型材项目")
+    assert alu.code == "JL-2022-0001"
+    assert alu.investor.name == "福建富远铝业有限公司"
+    assert alu.total_investment == Decimal(15000) and alu.fixed_asset_investment == Decimal(12000)
+    assert alu.land_area == Decimal(120)
+    assert alu.signed_on == dt.date(2022, 3, 15) and alu.started_on == dt.date(2022, 4, 20)
+    assert alu.stage_no == 19
+    assert alu.responsible_unit.name == "县工信局" and alu.township.name == "水南镇"
+    assert alu.industry == "轻合金"
+    assert alu.contact == "袁安邦 13805981234"
+    assert alu.name_initials == "nc2wdlxcxm"
+    steps = {r.step.number: (r.done_on, r.unit.name) for r in StepRecord.select().where(StepRecord.project == alu.id)}
+    assert steps == {9: (dt.date(2022, 3, 15), "县工信局"), 19: (dt.date(2022, 4, 20), "县工信局")}
+    chip = project("高精密电子元器件")
+    assert chip.total_investment == Decimal(12000) and chip.fixed_asset_investment == Decimal(8000)
+    assert chip.land_area == Decimal("35.5") and chip.stage_no == 9 and chip.signed_on == dt.date(2022, 5, 18)
+    assert chip.contact == "李明 0598-2321234"
+    mush = project("富硒香菇三产融合")
+    assert mush.total_investment == Decimal(5000)  # full-width digits as text
+    assert mush.stage_no == 0 and mush.township.name == "万安镇"
+    record = ImportRecord.get()
+    assert (record.file_name, record.imported, record.rows_read) == ("水南镇.xlsx", 3, 3)
+    assert len(record.sha256) == 64
+    assert list((fresh_db.parent / "backups").glob("*before-import*.db"))
+
+
+def test_same_file_again_is_noticed_and_duplicates_skipped_or_updated(fresh_db, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", township_rows())
+    ei.commit(ei.analyse(path, today=TODAY), today=TODAY)
+    again = ei.analyse(path, today=TODAY)
+    assert again.already_imported
+    assert [(d.row, d.matches) for d in again.duplicates] == [(5, "JL-2022-0001"), (6, "JL-2022-0002"), (8, "JL-2022-0003")]
+    assert again.valid == 0 and again.total_investment_wan == 0
+    assert ei.commit(again, today=TODAY) == ei.ImportOutcome(0, 0, 3)
+    assert Project.select().count() == 3
+    rows = township_rows()
+    rows[4][3] = 16000
+    changed = write_xlsx(tmp_path / "b.xlsx", rows)
+    outcome = ei.commit(ei.analyse(changed, today=TODAY), on_duplicate="update", today=TODAY)
+    assert (outcome.imported, outcome.updated) == (0, 3)
+    assert project("年产2万吨铝型材项目").total_investment == Decimal(16000)
+    assert Project.select().count() == 3
+
+
+def test_duplicates_within_the_file_by_normalised_name_and_investor(fresh_db, tmp_path):
+    rows = [["项目名称", "投资方", "总投资"],
+            ["年产２万吨 铝型材（一期）", "富远", 100],
+            ["年产2万吨铝型材(一期)", " 富远 ", 200],
+            ["年产2万吨铝型材(一期)", "别家", 300]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "d.xlsx", rows), today=TODAY)
+    assert [(d.row, d.matches) for d in analysis.duplicates] == [(3, 2)]
+    assert analysis.valid == 2 and analysis.total_investment_wan == 400
+    assert analysis.to_json()["duplicates"] == [{"row": 3, "matches": 2}]
+    outcome = ei.commit(analysis, on_duplicate="update", today=TODAY)
+    assert (outcome.imported, outcome.updated, outcome.skipped) == (2, 0, 1)
+
+
+def test_duplicate_of_existing_project_by_code(fresh_db, tmp_path):
+    from desktop.services.projects import create_project
+
+    create_project({"name": "旧名字", "total_investment": Decimal(10), "code": "SN-2022-0007"}, today=TODAY)
+    rows = [["项目编号", "项目名称", "总投资"], ["SN-2022-0007", "新名字", 20], ["SN-2022-0099", "另一个", 30]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "c.xlsx", rows), today=TODAY)
+    assert [(d.row, d.matches) for d in analysis.duplicates] == [(2, "SN-2022-0007")]
+    ei.commit(analysis, today=TODAY)
+    assert Project.get(Project.code == "SN-2022-0099").name == "另一个"  # the sender's code is kept
+
+
+# --- errors and warnings with their exact places ----------------------------------------------
+def test_row_errors_name_total_and_fixed_above_total(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资（万元）", "固定资产投资（万元）"],
+            [None, 100, None],
+            ["没有总投资", None, None],
+            ["待定的", "待定", None],
+            ["零", 0, None],
+            ["负数", -5, None],
+            ["固投超了", 100, 200],
+            ["好的", 100, 50]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "e.xlsx", rows), today=TODAY)
+    errors = [(i.row, i.column, i.message) for i in analysis.errors]
+    assert errors == [
+        (2, "项目名称", "缺少项目名称"),
+        (3, "总投资（万元）", "缺少总投资，请填写总投资（万元）"),
+        (4, "总投资（万元）", "总投资“待定”不是金额，请填写数字（如 15000 或 1.5亿元）"),
+        (5, "总投资（万元）", "总投资必须大于 0"),
+        (6, "总投资（万元）", "总投资必须大于 0"),
+        (7, "固定资产投资（万元）", "固定资产投资不能大于总投资"),
+    ]
+    assert analysis.valid == 1 and analysis.rows_read == 7
+    ei.commit(analysis, today=TODAY)
+    assert [p.name for p in Project.select()] == ["好的"]
+
+
+def test_bad_optional_amount_is_a_warning_and_left_empty(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "到位资金", "用地（亩）"], ["甲", 100, "很多", "约50"]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "w.xlsx", rows), today=TODAY)
+    assert analysis.errors == []
+    assert issue_of(analysis.warnings, 2) == [("到位资金", "“很多”不是金额，已留空"),
+                                               ("用地（亩）", "“约50”不是亩数，请填写数字，如 120 或 35.5，已留空")]
+    ei.commit(analysis, today=TODAY)
+    assert project("甲").arrived_funds is None and project("甲").land_area is None
+
+
+def test_amounts_in_header_units_and_text_forms(fresh_db, tmp_path):
+    rows = [["项目名称", "计划总投资(亿元)", "年度计划投资（万元）", "累计完成投资"],
+            ["甲", 1.5, "3000万元", " 8,000 "],
+            ["乙", "5亿元", "1.2亿", "０.５亿"],
+            ["丙", "２", "1,000", None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "u.xlsx", rows), today=TODAY)
+    assert analysis.errors == [] and analysis.warnings == []
+    ei.commit(analysis, today=TODAY)
+    assert (project("甲").total_investment, project("甲").annual_plan_investment, project("甲").completed_investment) == (15000, 3000, 8000)
+    assert (project("乙").total_investment, project("乙").annual_plan_investment, project("乙").completed_investment) == (50000, 12000, 5000)
+    assert project("丙").total_investment == 20000
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected", "warning"),
+    [
+        (dt.datetime(2022, 3, 15), dt.date(2022, 3, 15), None),
+        (44635, dt.date(2022, 3, 15), None),
+        ("2022.3.15", dt.date(2022, 3, 15), None),
+        ("2022/01/20", dt.date(2022, 1, 20), None),
+        ("2022-03-15", dt.date(2022, 3, 15), None),
+        ("2022年5月18日", dt.date(2022, 5, 18), None),
+        ("2022年4月", dt.date(2022, 4, 1), "“2022年4月”只有年月，按当月 1 日记录"),
+        ("2022-3", dt.date(2022, 3, 1), "“2022-3”只有年月，按当月 1 日记录"),
+        ("待定", None, "日期为“待定”，已留空"),
+        ("—", None, "日期为“—”，已留空"),
+        ("2099-01-01", None, "日期 2099-01-01 晚于今天，已完成的事项不能填将来的日期，未记录"),
+    ],
+)
+def test_dates_in_every_form(fresh_db, tmp_path, cell, expected, warning):
+    rows = [["项目名称", "总投资", "签约日期"], ["甲", 100, cell]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "d.xlsx", rows), today=TODAY)
+    assert issue_of(analysis.warnings, 2) == ([("签约日期", warning)] if warning else [])
+    ei.commit(analysis, today=TODAY)
+    assert project("甲").signed_on == expected
+    assert project("甲").stage_no == (9 if expected else 0)
+
+
+def test_planned_start_is_never_a_start_record(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "计划开工时间", "实际开工时间"], ["甲", 100, "2022-01-01", None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "p.xlsx", rows), today=TODAY)
+    assert 2 not in analysis.mapping and analysis.mapping[3] == "started_on"
+    ei.commit(analysis, today=TODAY)
+    assert project("甲").started_on is None and project("甲").stage_no == 0
+
+
+def test_stage_words_construction_progress_and_unknown_words(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "项目阶段", "开工日期", "入库日期", "形象进度"],
+            ["甲", 100, "土建完成80%", "2021-10-08", None, None],
+            ["乙", 100, "设备调试", "2022-02-01", "2022-01-15", "主体完工"],
+            ["丙", 100, "搁置中", None, None, None],
+            ["丁", 100, "入库", None, "2022-03-01", None],
+            ["戊", 100, "已投产", "2021-01-01", None, None],
+            ["己", 100, "云签约", None, None, None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "s.xlsx", rows), today=TODAY)
+    assert issue_of(analysis.warnings, 2) == []
+    assert issue_of(analysis.warnings, 4) == [("项目阶段", "无法识别的进展“搁置中”，已记入形象进度")]
+    assert issue_of(analysis.warnings, 6) == [("项目阶段", "进展“已投产”的完成日期未知（表中没有投产时间），未记录该步骤，请在项目中补记日期")]
+    assert issue_of(analysis.warnings, 7) == [("项目阶段", "进展“云签约”的完成日期未知（表中没有签约时间），未记录该步骤，请在项目中补记日期")]
+    ei.commit(analysis, today=TODAY)
+    assert (project("甲").stage_no, project("甲").started_on, project("甲").progress_text) == (19, dt.date(2021, 10, 8), "土建完成80%")
+    assert (project("乙").stage_no, project("乙").library_on, project("乙").progress_text) == (19, dt.date(2022, 1, 15), "主体完工")
+    assert (project("丙").stage_no, project("丙").progress_text) == (0, "搁置中")
+    assert project("丁").stage_no == 10
+    assert (project("戊").stage_no, project("戊").started_on) == (19, dt.date(2021, 1, 1))
+    assert project("己").signing_mode == "云签约"
+
+
+def test_unknown_unit_township_industry_leader_warn_and_create_missing(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "责任单位", "所在乡镇", "所属产业", "挂钩领导"],
+            ["甲", 100, "县大数据局", "水南", "元宇宙", "王五"]]
+    path = write_xlsx(tmp_path / "m.xlsx", rows)
+    analysis = ei.analyse(path, today=TODAY)
+    columns = [c for c, _ in issue_of(analysis.warnings, 2)]
+    assert columns == ["责任单位", "所属产业", "挂钩领导"]  # 水南 → 水南镇 is found
+    assert "“县大数据局”不在单位列表中，已留空" in issue_of(analysis.warnings, 2)[0][1]
+    ei.commit(analysis, today=TODAY)
+    p = project("甲")
+    assert p.responsible_unit is None and p.industry == "" and p.leader is None and p.township.name == "水南镇"
+    Project.delete().execute()
+    ei.commit(ei.analyse(path, today=TODAY), create_missing=True, today=TODAY)
+    p = project("甲")
+    assert p.responsible_unit.name == "县大数据局" and p.industry == "元宇宙" and p.leader.name == "王五"
+    assert Unit.get(Unit.name == "县大数据局").kind == "部门" and Person.get(Person.name == "王五").is_leader
+
+
+def test_malformed_phone_is_a_warning(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "联系人及电话"], ["甲", 100, "赵六 138059"]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "c.xlsx", rows), today=TODAY)
+    assert issue_of(analysis.warnings, 2) == [("联系人及电话", "联系电话“138059”格式不对（手机 11 位，座机如 0598-2321234）")]
+    ei.commit(analysis, today=TODAY)
+    assert project("甲").contact == "赵六"
+
+
+# --- sheet shapes ------------------------------------------------------------------------------
+def test_two_row_header_with_group_unit(fresh_db, tmp_path):
+    rows = [["××镇2022年招商项目"] + [None] * 5,
+            ["序号", "项目名称", "投资主体", "计划投资（亿元）", None, "备注"],
+            [None, None, None, "总投资", "其中：固定资产投资", None],
+            [1, "甲", "甲公司", 1.5, 1.2, "x"]]
+    path = write_xlsx(tmp_path / "two.xlsx", rows, merges=["A1:F1", "A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:F3"])
+    analysis = ei.analyse(path, today=TODAY)
+    assert analysis.header_row == 3
+    assert analysis.headers == ["序号", "项目名称", "投资主体", "总投资", "其中：固定资产投资", "备注"]
+    ei.commit(analysis, today=TODAY)
+    assert (project("甲").total_investment, project("甲").fixed_asset_investment) == (15000, 12000)
+
+
+def test_two_row_header_without_merge_information_csv(fresh_db, tmp_path):
+    rows = [["项目名称", "计划投资（亿元）", None, "项目进展"],
+            [None, "总投资", "其中：固定资产投资", None],
+            ["甲", "2", "1", "在谈"]]
+    analysis = ei.analyse(write_csv(tmp_path / "two.csv", rows), today=TODAY)
+    assert analysis.header_row == 2 and analysis.errors == []
+    ei.commit(analysis, today=TODAY)
+    assert (project("甲").total_investment, project("甲").fixed_asset_investment) == (20000, 10000)
+
+
+def test_vertically_merged_unit_applies_to_the_block(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "责任单位"], ["甲", 1, "县工信局"], ["乙", 2, None], ["丙", 3, None], ["丁", 4, "县商务局"]]
+    path = write_xlsx(tmp_path / "m.xlsx", rows, merges=["C2:C4"])
+    ei.commit(ei.analyse(path, today=TODAY), today=TODAY)
+    assert [project(n).responsible_unit.name for n in "甲乙丙丁"] == ["县工信局"] * 3 + ["县商务局"]
+
+
+def test_vertically_merged_cells_in_xls(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "责任单位"], ["甲", 1, "县工信局"], ["乙", 2, None]]
+    path = write_xls(tmp_path / "m.xls", rows, merges=[(1, 2, 2, 2)])
+    ei.commit(ei.analyse(path, today=TODAY), today=TODAY)
+    assert project("乙").responsible_unit.name == "县工信局"
+
+
+def test_numbers_stored_as_text_and_long_codes_stored_as_numbers(fresh_db, tmp_path):
+    rows = [["项目编号", "项目名称", "总投资", "用地面积"],
+            [350428202203150012, "甲", "15000", "１２０"],
+            ["350428202203150013", "乙", " 1 500 ", "35.5亩"]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "n.xlsx", rows), today=TODAY)
+    assert [(i.row, i.column) for i in analysis.warnings] == [(2, "项目编号")]
+    assert "后几位已丢失" in analysis.warnings[0].message
+    ei.commit(analysis, today=TODAY)
+    assert project("甲").code == "JL-2022-0001" and project("甲").land_area == Decimal(120)
+    assert project("乙").code == "350428202203150013" and project("乙").total_investment == 1500
+
+
+def test_leading_empty_rows_keep_row_numbers(fresh_db, tmp_path):
+    rows = [[None], [None], [None, None, None], [None, "项目名称", "总投资"], [None, "甲", None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "l.xlsx", rows), today=TODAY)
+    assert analysis.header_row == 4
+    assert [(i.row, i.column) for i in analysis.errors] == [(5, "总投资")]
+
+
+def test_instruction_and_hidden_sheets_are_not_the_default(fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["请按模板填写"])
+    data = wb.create_sheet("项目")
+    data.append(["项目名称", "总投资"])
+    data.append(["甲", 1])
+    hidden = wb.create_sheet("列表")
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "i.xlsx")
+    assert ei.list_sheets(tmp_path / "i.xlsx") == ["项目", "填表说明"]
+    assert ei.analyse(tmp_path / "i.xlsx", today=TODAY).sheet == "项目"
+    with pytest.raises(UserError, match="没有名为“不存在”的工作表"):
+        ei.analyse(tmp_path / "i.xlsx", sheet="不存在")
+
+
+@pytest.mark.parametrize("kind", ["xls", "ods", "csv-utf8", "csv-bom", "csv-gb18030", "xlsm"])
+def test_other_formats(fresh_db, tmp_path, kind):
+    rows = township_rows()
+    if kind == "xls":
+        path = write_xls(tmp_path / "t.xls", rows)
+    elif kind == "ods":
+        path = write_ods(tmp_path / "t.ods", rows)
+    elif kind == "xlsm":
+        path = write_xlsx(tmp_path / "t.xlsm", rows)
+    else:
+        encoding = {"csv-utf8": "utf-8", "csv-bom": "utf-8-sig", "csv-gb18030": "gb18030"}[kind]
+        path = write_csv(tmp_path / "t.csv", rows, encoding=encoding)
+    analysis = ei.analyse(path, today=TODAY)
+    assert (analysis.header_row, analysis.rows_read, analysis.valid, analysis.errors) == (3, 3, 3, [])
+    ei.commit(analysis, today=TODAY)
+    alu = project("年产2万吨铝型材项目")
+    assert alu.signed_on == dt.date(2022, 3, 15) and alu.started_on == dt.date(2022, 4, 20)
+    assert project("高精密电子元器件").total_investment == 12000
+    assert Company.select().count() == 3
+
+
+# --- unreadable files --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("坏.xlsx", b"PK\x03\x04 this is not really a zip file", "文件已损坏或不是 Excel 表格"),
+        ("坏.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "文件已损坏或不是 Excel 表格"),
+        ("随便.docx", b"hello", "这不是 Excel 表格文件"),
+        ("空.xlsx", b"", "文件是空的"),
+        ("表.et", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "另存为"),
+    ],
+)
+def test_unreadable_files_say_what_to_do(tmp_path, name, content, words):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFileError) as info:
+        ei.analyse(path)
+    assert words in info.value.message
+    assert info.value.location.file == name
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(UnreadableFileError, match="找不到这个文件") as info:
+        ei.list_sheets(tmp_path / "没有.xlsx")
+    assert info.value.location.file == "没有.xlsx"
+
+
+def test_encrypted_workbook(tmp_path):
+    path = write_encrypted_xlsx(tmp_path / "密.xlsx", [["项目名称", "总投资"], ["甲", 1]])
+    with pytest.raises(UnreadableFileError, match="密码"):
+        ei.analyse(path)
+
+
+def test_empty_workbook_and_no_header(tmp_path):
+    with pytest.raises(UnreadableFileError, match="工作表是空的"):
+        ei.analyse(write_xlsx(tmp_path / "empty.xlsx", []))
+    rows = [["说明"]] + [["随便", "什么", i] for i in range(20)]
+    with pytest.raises(UnreadableFileError, match="没有找到表头") as info:
+        ei.analyse(write_xlsx(tmp_path / "nohead.xlsx", rows))
+    assert info.value.location.sheet == "项目清单"
+
+
+# --- mapping, cancel, rollback, report -------------------------------------------------------
+def test_mapping_override_is_remembered_for_the_layout(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资", "对接人"], ["甲", 1, "张三 13805981234"]]
+    path = write_xlsx(tmp_path / "o.xlsx", rows)
+    assert 2 not in ei.analyse(path, today=TODAY).mapping
+    analysis = ei.analyse(path, mapping_overrides={2: "contact"}, today=TODAY)
+    assert analysis.mapping[2] == "contact"
+    ei.commit(analysis, today=TODAY)
+    assert project("甲").contact == "张三 13805981234"
+    other = write_xlsx(tmp_path / "o2.xlsx", [["项目名称", "总投资", "对接人"], ["乙", 2, "x"]])
+    assert ei.analyse(other, today=TODAY).mapping[2] == "contact"
+
+
+def test_cancel_during_analysis_and_commit_leaves_nothing(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资"]] + [[f"项目{i}", i + 1] for i in range(1200)]
+    path = write_xlsx(tmp_path / "big.xlsx", rows)
+    with pytest.raises(UserError, match="已取消"):
+        ei.analyse(path, progress=lambda done, total: False)
+    analysis = ei.analyse(path, today=TODAY, progress=lambda done, total: True)
+    calls = []
+
+    def cancel_late(done, total):
+        calls.append(done)
+        return done < total  # cancel at the very end, after the inserts
+    with pytest.raises(UserError, match="已取消"):
+        ei.commit(analysis, progress=cancel_late, today=TODAY)
+    assert Project.select().count() == 0 and Company.select().count() == 0 and ImportRecord.select().count() == 0
+    assert ei.commit(analysis, today=TODAY).imported == 1200
+    assert Project.select().count() == 1200
+
+
+def test_error_report(fresh_db, tmp_path):
+    from openpyxl import load_workbook
+
+    rows = [["项目名称", "总投资", "签约时间"], ["甲", "待定", None], ["乙", 100, "2022年4月"], ["丙", 100, None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "r.xlsx", rows), today=TODAY)
+    out = tmp_path / "问题清单.xlsx"
+    ei.write_error_report(analysis, out)
+    ws = load_workbook(out).active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0] == ["原行号", "项目名称", "总投资", "签约时间", "问题说明"]
+    assert values[1][:3] == [2, "甲", "待定"] and "[错误]“总投资”" in values[1][4]
+    assert values[2][0] == 3 and "[警告]“签约时间”" in values[2][4]
+    assert len(values) == 3
+    assert ws.cell(row=2, column=3).fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.cell(row=3, column=4).fill.fgColor.rgb.endswith("FFEB9C")
+
+
+def test_header_variants_are_recognised():
+    for header, key in [("计划总投资（亿元）", "total_investment"), ("总投资额(万元)", "total_investment"),
+                        ("其中：固定资产投资", "fixed_asset_investment"), ("用地面积（亩）", "land_area"),
+                        ("进展情况", "stage"), ("当前阶段", "stage"), ("签约企业", "investor_name"),
+                        ("实际开工时间", "started_on"), ("包挂领导", "leader"), ("所属产业", "industry"),
+                        ("2022年计划投资", "annual_plan_investment"), ("项 目 名 称", "name"), ("入库日期", "library_on")]:
+        assert ei._field_for_header(header) == key, header
+    assert ei._field_for_header("计划开工时间") == ei._IGNORED
+    assert set(ei.FIELDS) >= {"code", "name", "investor_name", "total_investment", "fixed_asset_investment", "land_area",
+                              "stage", "progress_text", "signed_on", "library_on", "started_on", "annual_plan_investment",
+                              "completed_investment", "arrived_funds", "responsible_unit", "leader", "township",
+                              "industry", "contact", "remarks"}
+    assert HEADER[1] == "项目名称"
