@@ -51,6 +51,8 @@ def validate_project(values: dict, *, today: dt.date | None = None) -> dict[str,
         pass
     elif total is None:
         errors["total_investment"] = "请填写总投资"
+    elif total > MAX_AMOUNT_WAN:
+        errors["total_investment"] = "总投资超过 1000 亿元，请检查单位（万元/亿元）"
     elif Decimal(total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) <= 0:
         # Stored in whole 元: less than 1 元 would be saved as 0.
         errors["total_investment"] = "总投资必须大于 0"

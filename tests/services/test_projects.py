@@ -314,3 +314,10 @@ def test_same_name_with_another_investor_is_described_as_such(fresh_db):
     (similar,) = projects.find_similar("居然之家", "另一家公司")
     assert not similar.same
     assert similar.describe().endswith("投资方不同")
+
+
+def test_absurdly_large_amounts_are_a_message_not_a_crash():
+    from decimal import Decimal as D
+
+    errors = projects.validate_project(values(total_investment=D("1e40"), fixed_asset_investment=D("1e40")), today=TODAY)
+    assert "超过 1000 亿元" in errors["total_investment"]
