@@ -6,6 +6,11 @@ work headless, as thin faces of the services:
     python -m desktop demo  --db PATH [--force]
     python -m desktop init  --db PATH [--name 名称] [--prefix 前缀]
     python -m desktop stats --db PATH [--from 日期] [--to 日期] [--json]
+    python -m desktop export --db PATH --out FILE.xlsx [--stage S] [--industry I] [--unit U]
+                             [--township T] [--status S] [--band yi|10yi] [--search TEXT]
+    python -m desktop template --out FILE.xlsx [--db PATH]
+    python -m desktop import FILE --db PATH [--sheet NAME] [--dry-run] [--on-duplicate skip|update]
+                             [--create-missing] [--errors-out PATH.xlsx] [--json]
 
 Exit codes: 0 done; 1 an error the user can fix (one Chinese line on stderr); 2 bad arguments;
 3 a bug (the traceback goes to the log file, whose name is printed); 130 interrupted.
@@ -128,7 +133,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message):  # noqa: D401 - argparse API
-        complain(f"错误：{translate_argparse_message(message)}（用 --help 查看用法）")
+        # A sub-command's parser names itself, so the line says where the mistake is and which help to read.
+        where = f"{self.prog.removeprefix(PROG).strip()}：" if self.prog != PROG else ""
+        complain(f"错误：{where}{translate_argparse_message(message)}（用 {self.prog} --help 查看用法）")
         self.exit(EXIT_USAGE)
 
     def exit(self, status=0, message=None):
@@ -172,14 +179,17 @@ def build_parser() -> ChineseArgumentParser:
             f"  {PROG} --demo                打开演示数据库\n"
             f"  {PROG} demo --db demo.db     生成演示数据库\n"
             f"  {PROG} init --db 招商.db     新建空数据库\n"
-            f"  {PROG} stats --db demo.db --from 2022-01-01 --to 2022-06-30 --json"
+            f"  {PROG} stats --db demo.db --from 2022-01-01 --to 2022-06-30 --json\n"
+            f"  {PROG} export --db demo.db --out 项目库.xlsx --band yi\n"
+            f"  {PROG} template --out 填报模板.xlsx --db demo.db\n"
+            f"  {PROG} import 水南镇.xlsx --db demo.db --dry-run"
         ),
     )
     parser.add_argument("--db", metavar="PATH", help="要打开的数据库（默认：数据文件夹里的 investdesk.db）")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（单独的 demo.db，没有时先生成）")
     parser.add_argument("--version", action="version", version="%(prog)s " + _version(), help="显示版本号并退出")
 
-    commands = parser.add_subparsers(dest="command", title="子命令", metavar="{demo,init,stats}")
+    commands = parser.add_subparsers(dest="command", title="子命令", metavar="{demo,init,stats,export,template,import}")
 
     demo = commands.add_parser("demo", help="生成将乐县 2022 年演示数据库", description="生成将乐县 2022 年演示数据库（已有文件时拒绝，除非加 --force）。")
     demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="演示数据库文件（默认：数据文件夹里的 demo.db）")
@@ -198,6 +208,45 @@ def build_parser() -> ChineseArgumentParser:
     stats.add_argument("--to", dest="date_to", type=_date_argument, metavar="DATE", help="结束日期，如 2022-06-30（默认：今天）")
     stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象（UTF-8），金额单位为亿元")
     stats.set_defaults(handler=cmd_stats)
+
+    export = commands.add_parser(
+        "export", help="把项目库（可筛选）导出为 Excel",
+        description="把项目库导出为 Excel（.xlsx）：标题行、表头、冻结窗格、总投资（亿元）、合计行和自动筛选。筛选条件可以组合；不加条件时导出全部项目。",
+    )
+    export.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库（默认：数据文件夹里的 investdesk.db；必须已存在）")
+    export.add_argument("--out", required=True, metavar="FILE.xlsx", help="要写入的 Excel 文件（已有时覆盖）")
+    export.add_argument("--stage", type=_nonempty("阶段"), metavar="S", help="当前阶段，如 洽谈、签约、入库、在建、投产")
+    export.add_argument("--industry", type=_nonempty("产业"), metavar="I", help="所属产业，如 轻合金")
+    export.add_argument("--unit", type=_nonempty("责任单位"), metavar="U", help="责任单位，如 将乐经济开发区")
+    export.add_argument("--township", type=_nonempty("乡镇"), metavar="T", help="所在乡镇，如 水南镇")
+    export.add_argument("--status", choices=("正常", "暂缓", "终止"), metavar="S", help="状态：正常、暂缓或终止")
+    export.add_argument("--band", choices=tuple(BANDS), help="金额档次：yi = 亿元以上，10yi = 10亿元以上")
+    export.add_argument("--search", metavar="TEXT", help="按名称、拼音首字母、编号或投资方查找")
+    export.set_defaults(handler=cmd_export)
+
+    template = commands.add_parser(
+        "template", help="生成乡镇填报用的 Excel 模板",
+        description="生成乡镇、部门填报项目清单用的 Excel 模板：标准列名、下拉列表、示例行和填表说明。"
+        "给出 --db 时下拉列表取自该数据库，否则用内置的默认列表。",
+    )
+    template.add_argument("--out", required=True, metavar="FILE.xlsx", help="要写入的模板文件（已有时覆盖）")
+    template.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="取下拉列表的数据库（可不填；必须已存在）")
+    template.set_defaults(handler=cmd_template)
+
+    imports = commands.add_parser(
+        "import", help="导入乡镇、部门报来的 Excel/CSV 项目清单",
+        description="导入项目清单（.xlsx/.xlsm/.xls/.ods/.csv）：先检查（不写入），再把没有错误的行一次写入数据库（写入前自动备份）。"
+        "读得了文件就以 0 退出，即使有些行有错误。",
+    )
+    imports.add_argument("file", metavar="FILE", help="要导入的文件")
+    imports.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库（默认：数据文件夹里的 investdesk.db；必须已存在）")
+    imports.add_argument("--sheet", type=_nonempty("工作表名称"), metavar="NAME", help="要导入的工作表（默认：第一个工作表）")
+    imports.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imports.add_argument("--on-duplicate", choices=("skip", "update"), default="skip", help="重复项目：skip 跳过（默认）或 update 更新")
+    imports.add_argument("--create-missing", action="store_true", help="新建文件中出现、库里还没有的单位、乡镇和挂钩领导")
+    imports.add_argument("--errors-out", metavar="PATH.xlsx", help="有问题的行另存为问题清单（.xlsx，带“问题说明”列）")
+    imports.add_argument("--json", action="store_true", help="输出一个 JSON 对象（UTF-8）")
+    imports.set_defaults(handler=cmd_import)
     return parser
 
 
@@ -375,6 +424,145 @@ def cmd_stats(args) -> int:
     else:
         say(stats_table(figures, date_from, date_to))
     return EXIT_OK
+
+
+BANDS = {"yi": "亿元以上", "10yi": "10亿元以上"}
+
+
+def _check_xlsx_target(text: str) -> Path:
+    from desktop.errors import UserError
+
+    path = Path(text)
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"输出文件的扩展名应为 .xlsx：{path}")
+    return path
+
+
+def cmd_export(args) -> int:
+    from desktop import config, db
+    from desktop.errors import UserError
+    from desktop.services import project_list
+    from desktop.services.excel_export import check_target, export_projects
+    from desktop.services.reference import list_units
+
+    out = _check_xlsx_target(args.out)
+    check_target(out)
+    url = _database_url(args, config.default_database_path())
+    open_existing_database(url)
+    try:
+        criteria = project_list.ProjectFilter(
+            text=(args.search or "").strip(),
+            industry=args.industry or "",
+            responsible_unit=args.unit or "",
+            township=args.township or "",
+            status=args.status or "",
+            amount_band=BANDS.get(args.band or "", ""),
+        )
+        if args.stage:
+            phases = project_list.phase_steps()
+            if args.stage not in phases:
+                raise UserError(f"没有“{args.stage}”这个阶段（可选：{'、'.join(phases)}）")
+            criteria.stage_phase, criteria.phase_steps = args.stage, phases
+        if args.unit and args.unit not in {u.name for u in list_units(include_inactive=True)}:
+            raise UserError(f"没有名为“{args.unit}”的单位")
+        if args.township and args.township not in {u.name for u in list_units("乡镇", include_inactive=True)}:
+            raise UserError(f"没有名为“{args.township}”的乡镇")
+        rows = project_list.load_rows()
+        indices = project_list.filter_indices(rows, criteria)
+        count = export_projects(out, rows, indices, title="项目库", progress=_console_progress("正在导出"))
+    finally:
+        db.close()
+    _end_progress()
+    say(f"已导出 {count} 个项目到 {out}")
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from desktop import db
+    from desktop.services.excel_export import check_target
+    from desktop.services.excel_template import write_template
+
+    out = _check_xlsx_target(args.out)
+    check_target(out)
+    url = getattr(args, "db", None)
+    if url:
+        url = str(url).strip()
+        open_existing_database(url)
+        try:
+            write_template(out, lists=True)
+        finally:
+            db.close()
+        source = f"下拉列表取自数据库 {_display(url)}"
+    else:
+        write_template(out)
+        source = "下拉列表为内置默认值"
+    say(f"已生成填报模板：{out}（{source}）")
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from desktop import config, db
+    from desktop.services import excel_import  # written alongside; loaded only when importing
+
+    errors_out = _check_xlsx_target(args.errors_out) if args.errors_out else None
+    if errors_out is not None:
+        from desktop.services.excel_export import check_target
+
+        check_target(errors_out)
+    url = _database_url(args, config.default_database_path())
+    open_existing_database(url)
+    try:
+        analysis = excel_import.analyse(args.file, sheet=args.sheet, progress=_console_progress("正在检查"))
+        _end_progress()
+        report_written = False
+        if errors_out is not None and (analysis.errors or analysis.warnings or analysis.duplicates):
+            excel_import.write_error_report(analysis, errors_out)
+            report_written = True
+        outcome = None
+        if not args.dry_run:
+            outcome = excel_import.commit(
+                analysis, on_duplicate=args.on_duplicate, create_missing=bool(args.create_missing),
+                progress=_console_progress("正在导入"),
+            )
+            _end_progress()
+    finally:
+        db.close()
+    if args.json:
+        write_utf8(json.dumps(_jsonable(analysis.to_json(outcome)), ensure_ascii=False, default=_json_default) + "\n")
+    else:
+        say(import_summary(analysis, outcome, dry_run=bool(args.dry_run), errors_out=errors_out if report_written else None))
+    return EXIT_OK
+
+
+IMPORT_DETAIL_LINES = 10
+
+
+def import_summary(analysis, outcome, *, dry_run: bool, errors_out: Path | None = None) -> str:
+    """A few Chinese lines: what was read, what was wrong, what was written."""
+    def where(issue) -> str:
+        row = f"第 {issue.row} 行" if issue.row else "整个文件"
+        return f"{row}“{issue.column}”" if issue.column else row
+
+    error_rows = len({issue.row for issue in analysis.errors})
+    lines = [
+        f"文件 {Path(str(analysis.file)).name}（工作表“{analysis.sheet}”，表头在第 {analysis.header_row} 行）："
+        f"读到 {analysis.rows_read} 行，有效 {analysis.valid} 行，有错误 {error_rows} 行，"
+        f"警告 {len(analysis.warnings)} 条，重复 {len(analysis.duplicates)} 行。"
+    ]
+    if getattr(analysis, "already_imported", False):
+        lines.append("注意：这个文件以前已经导入过。")
+    if dry_run or outcome is None:
+        lines.append("试运行：没有写入数据库。")
+    else:
+        lines.append(f"已导入 {outcome.imported} 个项目，更新 {outcome.updated} 个，跳过 {outcome.skipped} 个。")
+    for kind, issues in (("错误", analysis.errors), ("警告", analysis.warnings)):
+        for issue in issues[:IMPORT_DETAIL_LINES]:
+            lines.append(f"  {kind}：{where(issue)}：{issue.message}")
+        if len(issues) > IMPORT_DETAIL_LINES:
+            lines.append(f"  ……另有 {len(issues) - IMPORT_DETAIL_LINES} 条{kind}")
+    if errors_out is not None:
+        lines.append(f"问题清单已保存到 {errors_out}")
+    return "\n".join(lines)
 
 
 def _json_default(value):
