@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.library_page.summary_changed.connect(self.show_summary)
         self.library_page.open_project.connect(self.open_project)
         self.library_page.new_project.connect(lambda: self.open_project(None))
+        self.library_page.import_requested.connect(self.open_import)
         self.nav.currentRowChanged.connect(self.show_page)
 
         quit_action = QAction("退出", self)
@@ -179,6 +180,17 @@ class MainWindow(QMainWindow):
 
     def show_summary(self, count: int, total_wan: Decimal) -> None:
         self.summary_label.setText(f"显示 {count} 个项目，总投资 {format_yi(total_wan)} 亿元")
+
+    def open_import(self, path: str = ""):
+        """The import wizard, on a dropped file or (with no path) asking for one."""
+        from desktop.views.import_wizard import ImportWizard
+
+        wizard = ImportWizard(path or None, self)
+        wizard.imported.connect(self.library_page.load)
+        wizard.show()
+        if not path:
+            wizard.browse()
+        return wizard
 
     def open_project(self, project_id: int | None):
         from desktop.views.project_dialog import ProjectDialog

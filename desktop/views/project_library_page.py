@@ -44,6 +44,7 @@ class ProjectLibraryPage(QWidget):
     summary_changed = Signal(int, object)
     open_project = Signal(int)
     new_project = Signal()
+    import_requested = Signal(str)  # a file path, or "" to choose one
 
     title = "项目库"
 
@@ -126,6 +127,7 @@ class ProjectLibraryPage(QWidget):
         self.model.modelReset.connect(self._emit_summary)
 
         self.actions_for_toolbar = self._make_actions()
+        self.setAcceptDrops(True)
 
     def _make_actions(self) -> list[QAction]:
         new_action = QAction("新建项目", self)
@@ -142,11 +144,22 @@ class ProjectLibraryPage(QWidget):
         find_action.setShortcut(QKeySequence.StandardKey.Find)
         find_action.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
         self.addAction(find_action)
+        import_action = QAction("导入…", self)
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.setToolTip("导入乡镇、部门报来的 Excel 清单（Ctrl+I；也可以把文件拖到表格上）")
+        import_action.triggered.connect(lambda: self.import_requested.emit(""))
+        export_action = QAction("导出…", self)
+        export_action.setShortcut(QKeySequence("Ctrl+E"))
+        export_action.setToolTip("把当前显示的项目（按当前筛选和排序）导出为 Excel（Ctrl+E）")
+        export_action.triggered.connect(self.export_shown)
+        template_action = QAction("下载模板…", self)
+        template_action.setToolTip("生成给乡镇填报用的 Excel 模板")
+        template_action.triggered.connect(self.save_template)
         refresh_action = QAction("刷新", self)
         refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh_action.setToolTip("重新读取项目库（F5）")
         refresh_action.triggered.connect(self.load)
-        return [new_action, edit_action, refresh_action]
+        return [new_action, edit_action, import_action, export_action, template_action, refresh_action]
 
     # --- data --------------------------------------------------------------------------------
     def load(self) -> None:
@@ -235,6 +248,67 @@ class ProjectLibraryPage(QWidget):
         project_id = self.model.project_id_at(row)
         if project_id is not None:
             self.open_project.emit(project_id)
+
+
+    # --- files ---------------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if self.dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = self.dropped_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.handle_dropped_paths(paths)
+
+    @staticmethod
+    def dropped_paths(mime) -> list[str]:
+        if not mime.hasUrls():
+            return []
+        return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()
+                and url.toLocalFile().lower().endswith((".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et"))]
+
+    def handle_dropped_paths(self, paths: list[str]) -> None:
+        """A workbook dropped on the library opens the import wizard on it (one file at a time)."""
+        if paths:
+            self.import_requested.emit(paths[0])
+
+    def export_shown(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop.services.dates import format_date
+        import datetime as dt
+
+        default = f"项目库-{format_date(dt.date.today())}.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "导出项目库", default, "Excel 文件 (*.xlsx)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        from desktop.services.excel_export import export_projects
+        from desktop.views.progress import run_with_progress
+
+        rows, shown = self.model.all_rows(), self.model.shown_indices()
+        run_with_progress(
+            self, "正在导出……", export_projects, path, rows, shown, title="项目库",
+            done=lambda count: self.count_label.setText(f"已导出 {count} 个项目到 {path}"),
+        )
+
+    def save_template(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from desktop.errors import UserError
+        from desktop.services.excel_template import write_template
+
+        path, _ = QFileDialog.getSaveFileName(self, "保存填报模板", "项目清单填报模板.xlsx", "Excel 文件 (*.xlsx)")
+        if not path:
+            return
+        try:
+            write_template(path, lists=True)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法保存模板", str(exc))
+            return
+        self.count_label.setText(f"模板已保存：{path}")
 
 
 def total_text(total_wan: Decimal) -> str:

@@ -1,0 +1,367 @@
+"""导入 Excel: file → sheet → column mapping → check results → duplicates → import with progress → summary.
+
+Analysis and import run on the worker pool; the wizard only shows what the import service reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import UserError
+from desktop.services.money import format_yi
+from desktop.workers import run_task
+from desktop.views.widgets import fit_to_screen
+
+EXCEL_FILTER = "Excel 或 CSV 文件 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
+KINDS = ("全部", "错误", "警告", "重复")
+PAGE_FILE, PAGE_MAPPING, PAGE_RESULTS, PAGE_RUN = range(4)
+PAGE_TITLES = ("选择文件和工作表", "核对列的对应关系", "检查结果", "导入")
+
+
+class ImportWizard(QDialog):
+    """Emits `imported()` after a commit changed the library."""
+
+    imported = Signal()
+
+    def __init__(self, path: str | Path | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("导入 Excel 项目清单")
+        self.analysis = None
+        self.outcome = None
+        self.task = None
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._file_page())
+        self.pages.addWidget(self._mapping_page())
+        self.pages.addWidget(self._results_page())
+        self.pages.addWidget(self._run_page())
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.step_label = QLabel()
+        self.step_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.back_button = QPushButton("上一步")
+        self.next_button = QPushButton("下一步")
+        self.cancel_button = QPushButton("关闭")
+        for button in (self.back_button, self.next_button, self.cancel_button):
+            button.setAutoDefault(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.step_label)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.cancel_button.clicked.connect(self.reject)
+        self.resize(fit_to_screen(self, 900, 600))
+        self._show_page(PAGE_FILE)
+        if path:
+            self.set_file(path)
+
+    # --- pages -------------------------------------------------------------------------------
+    def _file_page(self) -> QWidget:
+        page = QWidget()
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText("选择乡镇、部门报来的 Excel 清单（.xlsx .xls .ods .csv）")
+        self.file_edit.setReadOnly(True)
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.file_edit, 1)
+        row.addWidget(browse)
+        self.sheet_combo = QComboBox()
+        form = QFormLayout(page)
+        form.addRow("文件", row)
+        form.addRow("工作表", self.sheet_combo)
+        hint = QLabel("只读取，不修改原文件。下一步会先检查整张表，确认后才写入项目库。")
+        hint.setStyleSheet("color: #666;")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        return page
+
+    def _mapping_page(self) -> QWidget:
+        page = QWidget()
+        self.header_label = QLabel()
+        self.mapping_table = QTableWidget(0, 2)
+        self.mapping_table.setHorizontalHeaderLabels(["表格中的列名", "对应的项目字段"])
+        self.mapping_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping_table.verticalHeader().hide()
+        self.reanalyse_button = QPushButton("按修改后的对应关系重新检查")
+        self.reanalyse_button.clicked.connect(self.reanalyse)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.header_label)
+        layout.addWidget(self.mapping_table, 1)
+        layout.addWidget(self.reanalyse_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return page
+
+    def _results_page(self) -> QWidget:
+        page = QWidget()
+        self.counts_label = QLabel()
+        self.counts_label.setWordWrap(True)
+        self.kind_combo = QComboBox()
+        self.kind_combo.addItems(list(KINDS))
+        self.kind_combo.currentIndexChanged.connect(self._fill_issues)
+        self.issues_table = QTableWidget(0, 4)
+        self.issues_table.setHorizontalHeaderLabels(["类别", "行号", "列", "说明"])
+        self.issues_table.verticalHeader().hide()
+        self.issues_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.issues_table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((50, 50, 140)):
+            self.issues_table.horizontalHeader().resizeSection(column, width)
+        self.skip_radio = QRadioButton("跳过重复的项目（默认）")
+        self.update_radio = QRadioButton("用表格中的数据更新已有项目")
+        self.skip_radio.setChecked(True)
+        group = QButtonGroup(page)
+        group.addButton(self.skip_radio)
+        group.addButton(self.update_radio)
+        self.report_button = QPushButton("保存问题清单…")
+        self.report_button.clicked.connect(self.save_report)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(QLabel("显示"))
+        filter_row.addWidget(self.kind_combo)
+        filter_row.addStretch(1)
+        filter_row.addWidget(self.report_button)
+        dup_row = QHBoxLayout()
+        dup_row.addWidget(QLabel("重复项目："))
+        dup_row.addWidget(self.skip_radio)
+        dup_row.addWidget(self.update_radio)
+        dup_row.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.counts_label)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.issues_table, 1)
+        layout.addLayout(dup_row)
+        return page
+
+    def _run_page(self) -> QWidget:
+        page = QWidget()
+        self.progress = QProgressBar()
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.final_report_button = QPushButton("保存问题清单…")
+        self.final_report_button.clicked.connect(self.save_report)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.final_report_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return page
+
+    # --- navigation --------------------------------------------------------------------------
+    def _show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        self.step_label.setText(f"第 {index + 1} 步，共 {len(PAGE_TITLES)} 步：{PAGE_TITLES[index]}")
+        self.back_button.setEnabled(index in (PAGE_MAPPING, PAGE_RESULTS))
+        self.next_button.setVisible(index != PAGE_RUN)
+        self.next_button.setText({PAGE_RESULTS: "导入"}.get(index, "下一步"))
+        self.next_button.setEnabled(index != PAGE_FILE or bool(self.file_edit.text()))
+        self.cancel_button.setText("完成" if index == PAGE_RUN and self.outcome else "关闭")
+
+    def back(self) -> None:
+        self._show_page(max(PAGE_FILE, self.pages.currentIndex() - 1))
+
+    def next(self) -> None:
+        index = self.pages.currentIndex()
+        if index == PAGE_FILE:
+            self.start_analysis()
+        elif index == PAGE_MAPPING:
+            self._show_page(PAGE_RESULTS)
+        elif index == PAGE_RESULTS:
+            self.start_commit()
+
+    # --- file ---------------------------------------------------------------------------------
+    def browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择要导入的清单", "", EXCEL_FILTER)
+        if path:
+            self.set_file(path)
+
+    def set_file(self, path: str | Path) -> bool:
+        from desktop.services.excel_import import list_sheets
+
+        self.file_edit.setText(str(path))
+        self.sheet_combo.clear()
+        self.analysis = None
+        try:
+            sheets = list_sheets(path)
+        except UserError as exc:
+            self.status.setText(str(exc))
+            self.status.setStyleSheet("color: #c62828;")
+            self.next_button.setEnabled(False)
+            return False
+        self.sheet_combo.addItems(sheets)
+        self.status.setText("")
+        self.next_button.setEnabled(True)
+        return True
+
+    # --- analysis ----------------------------------------------------------------------------
+    def start_analysis(self, mapping_overrides: dict[int, str] | None = None) -> None:
+        from desktop.services.excel_import import analyse
+
+        self._busy("正在检查表格……")
+        self.task = run_task(
+            analyse, self.file_edit.text(), sheet=self.sheet_combo.currentText() or None,
+            mapping_overrides=mapping_overrides,
+            on_result=self._analysed, on_error=self._failed, on_progress=self._progress,
+        )
+
+    def reanalyse(self) -> None:
+        overrides = {}
+        for row in range(self.mapping_table.rowCount()):
+            combo = self.mapping_table.cellWidget(row, 1)
+            overrides[combo.property("column")] = combo.currentData() or ""
+        self.start_analysis(overrides)
+
+    def _analysed(self, analysis) -> None:
+        from desktop.services.excel_import import FIELDS
+
+        self.analysis = analysis
+        self._idle()
+        self.header_label.setText(f"表头在第 {analysis.header_row} 行。如某列对应错了，在右边改正后重新检查。")
+        self.mapping_table.setRowCount(len(analysis.headers))
+        for row, header in enumerate(analysis.headers):
+            self.mapping_table.setItem(row, 0, QTableWidgetItem(header))
+            combo = QComboBox()
+            combo.addItem("（不导入）", "")
+            for key, label in FIELDS.items():
+                combo.addItem(label, key)
+            combo.setProperty("column", row)
+            position = combo.findData(analysis.mapping.get(row, ""))
+            combo.setCurrentIndex(max(position, 0))
+            self.mapping_table.setCellWidget(row, 1, combo)
+        self._fill_counts()
+        self._fill_issues()
+        self._show_page(PAGE_MAPPING if self.pages.currentIndex() == PAGE_FILE else self.pages.currentIndex())
+
+    def _fill_counts(self) -> None:
+        a = self.analysis
+        text = (
+            f"读取 {a.rows_read} 行：可导入 {a.valid} 行，错误 {len(a.errors)} 处，警告 {len(a.warnings)} 处，"
+            f"重复 {len(a.duplicates)} 个；可导入部分总投资 {format_yi(a.total_investment_wan)} 亿元。"
+        )
+        if a.already_imported:
+            text += "\n注意：这个文件以前已经导入过一次。"
+        self.counts_label.setText(text)
+
+    def issue_rows(self, kind: str = "全部") -> list[tuple[str, int, str, str]]:
+        a = self.analysis
+        if a is None:
+            return []
+        rows = [("错误", i.row, i.column, i.message) for i in a.errors]
+        rows += [("警告", i.row, i.column, i.message) for i in a.warnings]
+        rows += [("重复", d.row, "", f"与{'第 %s 行' % d.matches if isinstance(d.matches, int) else '已有项目 ' + str(d.matches)}重复")
+                 for d in a.duplicates]
+        if kind != "全部":
+            rows = [r for r in rows if r[0] == kind]
+        return sorted(rows, key=lambda r: (r[1], r[0]))
+
+    def _fill_issues(self, *_args) -> None:
+        rows = self.issue_rows(self.kind_combo.currentText())
+        self.issues_table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if values[0] == "错误":
+                    item.setForeground(Qt.GlobalColor.red)
+                self.issues_table.setItem(r, c, item)
+
+    def save_report(self) -> None:
+        if self.analysis is None:
+            return
+        from desktop.services.excel_import import write_error_report
+
+        default = str(Path(self.file_edit.text()).with_name(Path(self.file_edit.text()).stem + "-问题清单.xlsx"))
+        path, _ = QFileDialog.getSaveFileName(self, "保存问题清单", default, "Excel 文件 (*.xlsx)")
+        if not path:
+            return
+        try:
+            write_error_report(self.analysis, path)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法保存", str(exc))
+            return
+        self.status.setText(f"问题清单已保存：{path}")
+
+    # --- commit ------------------------------------------------------------------------------
+    def start_commit(self) -> None:
+        from desktop.services.excel_import import commit
+
+        if self.analysis is None:
+            return
+        if not self.analysis.valid and not (self.update_radio.isChecked() and self.analysis.duplicates):
+            QMessageBox.information(self, "没有可导入的行", "表格中没有可以导入的行，请先按问题清单修改后再导入。")
+            return
+        self._show_page(PAGE_RUN)
+        self._busy("正在导入……")
+        self.cancel_button.setText("取消")
+        self.task = run_task(
+            commit, self.analysis, on_duplicate="update" if self.update_radio.isChecked() else "skip",
+            on_result=self._committed, on_error=self._failed, on_progress=self._progress,
+        )
+
+    def _committed(self, outcome) -> None:
+        self.outcome = outcome
+        self._idle()
+        self.progress.setValue(self.progress.maximum())
+        self.summary_label.setText(
+            f"导入完成：新增 {outcome.imported} 个项目，更新 {outcome.updated} 个，跳过 {outcome.skipped} 个。"
+        )
+        self._show_page(PAGE_RUN)
+        self.imported.emit()
+
+    # --- worker plumbing ---------------------------------------------------------------------
+    def _busy(self, text: str) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+        self.next_button.setEnabled(False)
+        self.back_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+
+    def _idle(self) -> None:
+        self.task = None
+        self.status.setText("")
+        self.progress.setRange(0, 100)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _failed(self, message: str, _is_user_error: bool) -> None:
+        self.task = None
+        self.progress.setRange(0, 100)
+        self.status.setStyleSheet("color: #c62828;")
+        self.status.setText(message)
+        if self.pages.currentIndex() == PAGE_RUN and not self.outcome:
+            self.summary_label.setText(f"导入没有完成，项目库保持原样。{message}")
+            self.cancel_button.setText("关闭")
+        else:
+            self._show_page(self.pages.currentIndex())
+
+    def reject(self) -> None:
+        if self.task is not None:
+            self.task.cancel()  # the service stops at its next progress report and rolls back
+            return
+        super().reject()

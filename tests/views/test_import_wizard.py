@@ -1,0 +1,100 @@
+"""The import wizard and the library's import/export entry points, driven as a user would."""
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QMimeData, QUrl
+
+pytest.importorskip("desktop.services.excel_import")
+
+from desktop.services import project_list  # noqa: E402
+from desktop.views.import_wizard import PAGE_MAPPING, PAGE_RESULTS, PAGE_RUN, ImportWizard  # noqa: E402
+from desktop.views.main_window import MainWindow  # noqa: E402
+from desktop.views.project_library_page import ProjectLibraryPage  # noqa: E402
+
+
+def township_sheet(path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "入库清单"
+    sheet.append(["水南镇2022年上半年招商引资项目入库清单"])
+    sheet.append(["项目名称", "投资方", "总投资（亿元）", "所在乡镇", "备注"])
+    sheet.append(["年产2万吨有机硅生产线", "福建硅谷新材料有限公司", 5, "水南镇", ""])
+    sheet.append(["竹木精深加工", "将乐县竹业有限公司", "3000万元", "水南镇", ""])
+    sheet.append(["", "没有名称的公司", 1, "水南镇", ""])
+    book.save(path)
+    return path
+
+
+def test_wizard_checks_then_imports_and_the_library_shows_the_rows(qtbot, fresh_db, tmp_path):
+    path = township_sheet(tmp_path / "水南镇 清单.xlsx")
+    wizard = ImportWizard(path)
+    qtbot.addWidget(wizard)
+    assert wizard.sheet_combo.currentText() == "入库清单"
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_MAPPING
+    assert wizard.analysis.header_row == 2
+    mapped = {wizard.mapping_table.item(r, 0).text(): wizard.mapping_table.cellWidget(r, 1).currentData()
+              for r in range(wizard.mapping_table.rowCount())}
+    assert mapped["项目名称"] == "name" and mapped["总投资（亿元）"] == "total_investment"
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_RESULTS
+    assert "可导入 2 行" in wizard.counts_label.text()
+    errors = wizard.issue_rows("错误")
+    assert errors and errors[0][1] == 5  # the sender's Excel row number
+    imported = []
+    wizard.imported.connect(lambda: imported.append(True))
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_RUN
+    assert "新增 2 个项目" in wizard.summary_label.text()
+    assert imported
+    rows = project_list.load_rows()
+    totals = {r.name: r.total_yuan for r in rows}
+    assert totals == {"年产2万吨有机硅生产线": 500_000_000, "竹木精深加工": 30_000_000}
+
+
+def test_an_unreadable_file_is_explained_on_the_first_page(qtbot, fresh_db, tmp_path):
+    bad = tmp_path / "坏文件.xlsx"
+    bad.write_bytes(b"this is not a workbook")
+    wizard = ImportWizard(bad)
+    qtbot.addWidget(wizard)
+    assert wizard.status.text()
+    assert not wizard.next_button.isEnabled()
+
+
+def test_dropping_a_workbook_on_the_library_opens_the_wizard(qtbot, fresh_db, tmp_path):
+    path = township_sheet(tmp_path / "拖入.xlsx")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.load_data()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path)), QUrl.fromLocalFile(str(tmp_path / "说明.docx"))])
+    assert ProjectLibraryPage.dropped_paths(mime) == [str(path)]
+    opened = []
+    window.library_page.import_requested.connect(opened.append)
+    window.library_page.handle_dropped_paths(ProjectLibraryPage.dropped_paths(mime))
+    assert opened == [str(path)]
+    wizards = [w for w in window.findChildren(ImportWizard)]
+    assert wizards and wizards[-1].file_edit.text() == str(path)
+
+
+def test_export_writes_what_the_table_shows(qtbot, fresh_db, tmp_path):
+    from openpyxl import load_workbook
+
+    from desktop.services import projects
+
+    for name, total in (("甲项目", Decimal(20000)), ("乙项目", Decimal(5000)), ("丙项目", Decimal(150000))):
+        projects.create_project({"name": name, "total_investment": total})
+    page = ProjectLibraryPage()
+    qtbot.addWidget(page)
+    page.load()
+    page.amount_combo.setCurrentIndex(page.amount_combo.findData("亿元以上"))
+    page.model.sort(4)
+    out = tmp_path / "导出.xlsx"
+    page.export_to(str(out))
+    sheet = load_workbook(out).active
+    names = [sheet.cell(row, 2).value for row in range(1, sheet.max_row + 1)]
+    assert names.index("甲项目") < names.index("丙项目")
+    assert "乙项目" not in names
