@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -139,6 +140,7 @@ class ImportWizard(QDialog):
         group = QButtonGroup(page)
         group.addButton(self.skip_radio)
         group.addButton(self.update_radio)
+        self.create_missing_check = QCheckBox("导入时新建表中出现的未知单位、乡镇和产业（否则这些字段留空，只记警告）")
         self.report_button = QPushButton("保存问题清单…")
         self.report_button.clicked.connect(self.save_report)
         filter_row = QHBoxLayout()
@@ -156,6 +158,7 @@ class ImportWizard(QDialog):
         layout.addLayout(filter_row)
         layout.addWidget(self.issues_table, 1)
         layout.addLayout(dup_row)
+        layout.addWidget(self.create_missing_check)
         return page
 
     def _run_page(self) -> QWidget:
@@ -319,6 +322,7 @@ class ImportWizard(QDialog):
         self.cancel_button.setText("取消")
         self.task = run_task(
             commit, self.analysis, on_duplicate="update" if self.update_radio.isChecked() else "skip",
+            create_missing=self.create_missing_check.isChecked(),
             on_result=self._committed, on_error=self._failed, on_progress=self._progress,
         )
 

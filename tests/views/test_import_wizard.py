@@ -98,3 +98,25 @@ def test_export_writes_what_the_table_shows(qtbot, fresh_db, tmp_path):
     names = [sheet.cell(row, 2).value for row in range(1, sheet.max_row + 1)]
     assert names.index("甲项目") < names.index("丙项目")
     assert "乙项目" not in names
+
+
+def test_unknown_township_is_created_only_when_the_user_ticks_the_box(qtbot, fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.services import reference
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "总投资（万元）", "所在乡镇"])
+    sheet.append(["新乡镇项目", 5000, "新建示范乡"])
+    path = tmp_path / "未知乡镇.xlsx"
+    book.save(path)
+    wizard = ImportWizard(path)
+    qtbot.addWidget(wizard)
+    wizard.next_button.click()
+    wizard.next_button.click()
+    assert any("新建示范乡" in message for _k, _r, _c, message in wizard.issue_rows("警告"))
+    wizard.create_missing_check.setChecked(True)
+    wizard.next_button.click()
+    assert "新增 1 个项目" in wizard.summary_label.text()
+    assert "新建示范乡" in [u.name for u in reference.list_units()]
