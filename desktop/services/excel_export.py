@@ -396,3 +396,33 @@ def export_filtered(out_path, criteria: ProjectFilter, sort: tuple[int, bool] | 
         column, descending = sort
         indices = sort_indices(rows, indices, column, descending)
     return export_projects(out_path, rows, indices, title=title, progress=progress)
+
+
+def export_table(out_path, headers: list[str], rows: list[list], *, title: str, today: dt.date | None = None) -> int:
+    """A short list (units, people …) as a sheet with a title row, a header, frozen panes, widths and
+    an autofilter; returns the number of rows written."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    check_target(out_path)
+    today = today or dt.date.today()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31] or "清单"
+    last_col = get_column_letter(max(len(headers), 1))
+    ws.append([title_text(_installation_name(), title, len(rows), today)])
+    ws.merge_cells(f"A1:{last_col}1")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(list(headers))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        ws.append([_cell_text(value) for value in row])
+    for c, name in enumerate(headers):
+        ws.column_dimensions[get_column_letter(c + 1)].width = column_width([name, *(str(r[c] or "") for r in rows[:WIDTH_SAMPLE])])
+    ws.freeze_panes = "A3"
+    ws.auto_filter.ref = f"A2:{last_col}{max(len(rows) + 2, 2)}"
+    save_atomically(wb, out_path)
+    return len(rows)

@@ -105,6 +105,8 @@ class ReferencePage(QWidget):
         self.rename_unit_button = QPushButton("改名…")
         self.add_person_button = QPushButton("新增人员…")
         self.edit_person_button = QPushButton("编辑…")
+        self.export_units_button = QPushButton("导出…")
+        self.export_people_button = QPushButton("导出…")
 
         unit_box = QGroupBox("单位（部门、乡镇、园区）")
         unit_layout = QVBoxLayout(unit_box)
@@ -113,6 +115,7 @@ class ReferencePage(QWidget):
         row.addWidget(self.add_unit_button)
         row.addWidget(self.rename_unit_button)
         row.addStretch(1)
+        row.addWidget(self.export_units_button)
         unit_layout.addLayout(row)
         people_box = QGroupBox("人员（干部、县领导）")
         people_layout = QVBoxLayout(people_box)
@@ -121,6 +124,7 @@ class ReferencePage(QWidget):
         row.addWidget(self.add_person_button)
         row.addWidget(self.edit_person_button)
         row.addStretch(1)
+        row.addWidget(self.export_people_button)
         people_layout.addLayout(row)
         layout = QHBoxLayout(self)
         layout.addWidget(unit_box, 2)
@@ -131,6 +135,8 @@ class ReferencePage(QWidget):
         self.add_person_button.clicked.connect(lambda: self.edit_person(None))
         self.edit_person_button.clicked.connect(self.edit_selected_person)
         self.people.doubleClicked.connect(lambda _i: self.edit_selected_person())
+        self.export_units_button.clicked.connect(lambda: self.export_list(self.units, "单位清单"))
+        self.export_people_button.clicked.connect(lambda: self.export_list(self.people, "人员清单"))
         self._unit_items = []
         self._people_items = []
 
@@ -145,6 +151,25 @@ class ReferencePage(QWidget):
         for r, person in enumerate(self._people_items):
             for c, text in enumerate((person.name, person.title, person.unit_name, person.phone, "是" if person.is_leader else "")):
                 self.people.setItem(r, c, QTableWidgetItem(text))
+
+    def export_list(self, table: QTableWidget, title: str, path: str | None = None) -> None:
+        """Export a list as shown to .xlsx (asks where unless `path` is given)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop.errors import UserError
+        from desktop.services.excel_export import export_table
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, f"导出{title}", f"{title}.xlsx", "Excel 文件 (*.xlsx)")
+            if not path:
+                return
+        headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        rows = [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+                for r in range(table.rowCount())]
+        try:
+            export_table(path, headers, rows, title=title)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法导出", str(exc))
 
     def add_unit(self) -> None:
         name, ok = QInputDialog.getText(self, "新增单位", "单位名称：")

@@ -31,3 +31,18 @@ def test_person_dialog_validates_and_saves(qtbot, fresh_db):
     dialog.accept()
     (person,) = reference.list_people()
     assert (person.name, person.title, person.is_leader) == ("李四", "副县长", True)
+
+
+def test_units_list_exports_as_shown(qtbot, fresh_db, tmp_path):
+    from openpyxl import load_workbook
+
+    page = ReferencePage()
+    qtbot.addWidget(page)
+    page.load()
+    out = tmp_path / "单位.xlsx"
+    page.export_list(page.units, "单位清单", str(out))
+    sheet = load_workbook(out).active
+    assert sheet["A2"].value == "单位名称" and sheet["B2"].value == "类别"
+    names = [sheet.cell(r, 1).value for r in range(3, sheet.max_row + 1)]
+    assert names == [page.units.item(r, 0).text() for r in range(page.units.rowCount())]
+    assert sheet.freeze_panes == "A3"
