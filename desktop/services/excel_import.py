@@ -8,8 +8,10 @@ in every message are the Excel row numbers the sender sees. No Qt here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,7 +30,10 @@ from desktop.services.excel_read import (
 )
 from desktop.services.excel_read import list_sheets as _list_sheets
 from desktop.services.money import AmountError, parse_amount, parse_area
-from desktop.services.text import normalise_name
+from desktop.services.text import normalise_name as _normalise_name
+
+# Names, units and townships repeat across a list: normalising each distinct text once is enough.
+normalise_name = functools.lru_cache(maxsize=1 << 16)(_normalise_name)
 
 __all__ = [
     "FIELDS",
@@ -132,6 +137,7 @@ _STAGE_WORDS = {
     22: ["投产", "已投产", "建成投产", "竣工投产", "部分投产"],
     23: ["达产", "上规", "已达产"],
 }
+_WORD_STEP = {w: n for n, ws in _STAGE_WORDS.items() for w in ws}
 # Words found inside longer progress texts ("土建完成80%") → step; longest first.
 _STAGE_KEYWORDS = sorted(
     [(w, n) for n, ws in _STAGE_WORDS.items() for w in ws if len(w) >= 2 and w not in ("对接", "考察", "立项", "备案")],
@@ -150,6 +156,8 @@ _DIGITS_RE = re.compile(r"[\d\-－—]{5,}")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 MAX_HEADER_SEARCH = 15
+NOT_STARTED = "未开始"
+EXAMPLE_MARK = "示例"  # excel_template.EXAMPLE_MARK  # lifecycle.stage_labels()[0]
 CANCELLED = "已取消"
 
 
@@ -413,6 +421,7 @@ def _layout_key(labels: list[str]) -> str:
 
 # --- values ---------------------------------------------------------------------------------
 _AMOUNT_LIMIT = Decimal(10) ** 9  # 万元; projects.MAX_AMOUNT_WAN (1000 亿元) is checked after this
+_AMOUNT_LIMIT_NUMBER = 10**9
 
 
 class _Bad(ValueError):
@@ -420,6 +429,9 @@ class _Bad(ValueError):
 
 
 def _amount(value, unit: str) -> Decimal | None:
+    kind = type(value)
+    if (kind is int or kind is float) and unit not in ("亿", "元") and 0 < abs(value) <= _AMOUNT_LIMIT_NUMBER and value == int(value):
+        return Decimal(int(value))  # the common case: a whole number of 万元 (same result as below)
     if _blank(value):
         return None
     factor = {"亿": Decimal(10000), "元": Decimal("0.0001")}.get(unit, Decimal(1))
@@ -550,16 +562,21 @@ def _split_contact(text: str) -> tuple[str, str, str | None]:
     return name[:64], " ".join(phones)[:64], warning
 
 
-def _stage_step(text: str, step_names: dict[str, int]) -> tuple[int | None, bool]:
-    """(step number, matched exactly) for a stage word, or (None, False)."""
+def _stage_step(text: str, step_names: dict[str, int], stage_words: dict[str, int] | None = None) -> tuple[int | None, bool]:
+    """(step number, matched exactly) for a stage word, or (None, False).
+
+    `stage_words` are the stage labels lists show (落地审批, 达效, 未开始 → 0 …): every 当前阶段 an
+    export writes reads back as the highest step of that stage."""
     word = normalise_name(text).rstrip("。.;；")
     if not word:
         return None, False
     if word in step_names:
         return step_names[word], True
-    for number, words in _STAGE_WORDS.items():
-        if word in words:
-            return number, True
+    number = _WORD_STEP.get(word)
+    if number is not None:
+        return number, True
+    if stage_words and word in stage_words:
+        return stage_words[word], True
     for keyword, number in _STAGE_KEYWORDS:
         if keyword in word:
             return number, False
@@ -581,12 +598,17 @@ class _Reference:
     step_numbers: set[int] = field(default_factory=set)
     by_code: dict[str, tuple[int, str]] = field(default_factory=dict)
     by_key: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    # Step number → the stage label lists show (lifecycle.stage_labels()); 0 → 未开始.
+    stage_label: dict[int, str] = field(default_factory=dict)
+    # Stage label → the highest step of that stage (so every 当前阶段 an export shows reads back).
+    stage_words: dict[str, int] = field(default_factory=dict)
+    stage_of: dict[int, int] = field(default_factory=dict)  # existing project id → stage_no
 
 
 def _load_reference() -> _Reference:
     ref = _Reference()
     ref.industries = set(defaults.INDUSTRIES)
-    step_rows = [(n, name) for n, _phase, name, *_ in defaults.DEFAULT_STEPS]
+    step_rows = [(n, name, phase) for n, phase, name, *_ in defaults.DEFAULT_STEPS]
     if _db_open():
         from desktop.models import Company, LifecycleStep, Person, Project, Unit
 
@@ -597,16 +619,25 @@ def _load_reference() -> _Reference:
         for pid, name in Person.select(Person.id, Person.name).tuples():
             ref.people.setdefault(normalise_name(name), pid)
         ref.industries |= {i for (i,) in Project.select(Project.industry).distinct().where(Project.industry != "").tuples()}
-        rows = list(LifecycleStep.select(LifecycleStep.number, LifecycleStep.name).tuples())
+        rows = list(LifecycleStep.select(LifecycleStep.number, LifecycleStep.name, LifecycleStep.phase).tuples())
         if rows:
             step_rows = rows
-        query = Project.select(Project.id, Project.code, Project.name_norm, Company.name_norm).join(
+        query = Project.select(Project.id, Project.code, Project.name_norm, Company.name_norm, Project.stage_no).join(
             Company, join_type=__import__("peewee").JOIN.LEFT_OUTER, on=(Project.investor == Company.id)
         )
-        for pid, code, name_norm, investor_norm in query.tuples():
+        for pid, code, name_norm, investor_norm, stage_no in query.tuples():
             ref.by_code[normalise_name(code)] = (pid, code)
             ref.by_key.setdefault((name_norm, investor_norm or ""), (pid, code))
-    for number, name in step_rows:
+            ref.stage_of[pid] = stage_no or 0
+    ref.stage_label[0] = NOT_STARTED
+    ref.stage_words[NOT_STARTED] = 0
+    for number, name, phase in step_rows:
+        label = defaults.STAGE_OF_PHASE.get(phase, phase)
+        ref.stage_label[number] = label
+        if label:
+            norm = normalise_name(label)
+            ref.stage_words[norm] = max(ref.stage_words.get(norm, 0), number)
+    for number, name, _phase in step_rows:
         ref.step_numbers.add(number)
         ref.step_names[normalise_name(name)] = number
         for part in re.split(r"[（()）/]", name):
@@ -712,7 +743,7 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
 
 
 def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str | None:
-    filled = [(c, v) for c, v in enumerate(row) if not _blank(v)]
+    filled = [(c, v) for c, v in enumerate(row) if v is not None and (type(v) is not str or v.strip())]
     if not filled:
         return "blank"
     for _c, v in filled[:3]:
@@ -732,6 +763,16 @@ def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str 
     return None
 
 
+def _is_example(row: list, name_col: int | None, remarks_col: int | None) -> bool:
+    """The template's example row: 项目名称 “……（示例）” and 备注 “示例：……” (a footnote, not a project)."""
+    if name_col is None or remarks_col is None or name_col >= len(row) or remarks_col >= len(row):
+        return False
+    name, remarks = row[name_col], row[remarks_col]
+    if not isinstance(name, str) or not isinstance(remarks, str):
+        return False
+    return "(示例)" in unicodedata.normalize("NFKC", name) and remarks.strip().startswith(EXAMPLE_MARK)
+
+
 def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference, today: dt.date, progress) -> None:
     mapping = analysis.mapping
     labels = header.labels
@@ -739,6 +780,7 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
     for c, key in mapping.items():
         col_of.setdefault(key, c)
     name_col = col_of.get("name")
+    remarks_col = col_of.get("remarks")
     seen: dict[tuple[str, str], int] = {}
     seen_codes: dict[str, int] = {}
     total_rows = len(rows) - header.last - 1
@@ -750,7 +792,7 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
             _check_progress(progress, done, total_rows)
         row = rows[index]
         excel_row = index + 1
-        if _skip_kind(row, name_col, mapping):
+        if _skip_kind(row, name_col, mapping) or _is_example(row, name_col, remarks_col):
             continue
         analysis.rows_read += 1
         errors: list[Issue] = []
@@ -840,8 +882,28 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
             if warning:
                 warnings.append(Issue(excel_row, label(col_of["contact"]), warning))
             values["contact"] = f"{name} {phone}".strip()[:128]
+        existing_stage = None  # the current stage_no of the project this row updates, if any
+        if stage_words and values.get("name"):
+            code = values.get("code", "")
+            found = ref.by_code.get(normalise_name(code)) if code else None
+            found = found or ref.by_key.get((normalise_name(values["name"]), normalise_name(values.get("investor_name", ""))))
+            if found is not None:
+                existing_stage = ref.stage_of.get(found[0], 0)
         for c, word in stage_words:
-            number, exact = _stage_step(word, ref.step_names)
+            number, exact = _stage_step(word, ref.step_names, ref.stage_words)
+            if number == 0:  # 未开始: no step to record
+                if existing_stage:
+                    warnings.append(Issue(excel_row, label(c), f"进展为“{word}”，但项目已到“{ref.stage_label.get(existing_stage, existing_stage)}”阶段，进展未改动"))
+                continue
+            if (existing_stage is not None and number in ref.step_numbers
+                    and ref.stage_label.get(number) == ref.stage_label.get(existing_stage)):
+                # The project already is at that stage (an export read back): neither its lifecycle
+                # nor its 形象进度 is touched by the stage word, and there is nothing to warn about.
+                if normalise_name(word) == "云签约":
+                    values["signing_mode"] = "云签约"
+                if not exact and not values.get("progress_text"):
+                    values["progress_text"] = word  # a description (“土建完成80%”), not a stage word
+                continue
             if number is None or number not in ref.step_numbers:
                 progress_text = values.get("progress_text", "")
                 if word not in progress_text:
@@ -929,20 +991,62 @@ class _InitialsCache:
 
     def __init__(self):
         from pypinyin import Style, lazy_pinyin
+        from pypinyin.constants import RE_HANS
         from pypinyin.core import seg
 
         self._lazy_pinyin, self._style, self._seg = lazy_pinyin, Style.FIRST_LETTER, seg
+        self._is_hans = lambda char: RE_HANS.match(char) is not None
+        self._hans: dict[str, bool] = {}
         self._words: dict[str, str] = {}
+        self._runs: dict[str, str] = {}
+
+    def _word(self, word: str) -> str:
+        initials = self._words.get(word)
+        if initials is None:
+            letters = self._lazy_pinyin([word], style=self._style, errors=lambda chars: list(chars))
+            initials = self._words[word] = "".join(p.lower() for p in letters if p.isalnum())
+        return initials
+
+    def _run(self, run: str, hans: bool) -> str:
+        if not hans:  # pypinyin leaves these as they are (errors=list): letters and digits kept
+            return "".join(char.lower() for char in run if char.isalnum())
+        initials = self._runs.get(run)
+        if initials is None:
+            initials = self._runs[run] = "".join(self._word(word) for word in self._seg(run))
+        return initials
 
     def __call__(self, name: str) -> str:
-        parts = []
-        for word in self._seg(normalise_name(name)):
-            initials = self._words.get(word)
-            if initials is None:
-                letters = self._lazy_pinyin([word], style=self._style, errors=lambda chars: list(chars))
-                initials = self._words[word] = "".join(p.lower() for p in letters if p.isalnum())
-            parts.append(initials)
+        # pypinyin first splits a text into runs of Chinese and other characters (simple_seg) and
+        # segments each Chinese run on its own, so the runs (年产 | 3 | 万吨新型材料项目) are cached.
+        text = normalise_name(name)
+        if not text:
+            return ""
+        hans, is_hans = self._hans, self._is_hans
+        parts, start, flag = [], 0, None
+        for i, char in enumerate(text):
+            kind = hans.get(char)
+            if kind is None:
+                kind = hans[char] = is_hans(char)
+            if kind is not flag:
+                if i:
+                    parts.append(self._run(text[start:i], flag))
+                start, flag = i, kind
+        parts.append(self._run(text[start:], flag))
         return "".join(parts)
+
+
+def _uuid_factory(count: int):
+    """new_uuid() (uuid4().hex) for many rows: the same random version-4 UUIDs, without building
+    a uuid.UUID object for each."""
+    data = bytearray(os.urandom(16 * count))
+    for i in range(count):
+        data[16 * i + 6] = (data[16 * i + 6] & 0x0F) | 0x40  # version 4
+        data[16 * i + 8] = (data[16 * i + 8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = data.hex()
+    values = iter([text[32 * i:32 * i + 32] for i in range(count)])
+    from desktop.models.base import new_uuid
+
+    return lambda: next(values, None) or new_uuid()
 
 
 def _bulk_insert(model, rows: list[dict], *, batch: int = 500) -> None:
@@ -950,7 +1054,7 @@ def _bulk_insert(model, rows: list[dict], *, batch: int = 500) -> None:
     query node: 10,000 projects took 6 s that way, against well under one second here)."""
     if not rows:
         return
-    from desktop.models.base import new_uuid, now
+    from desktop.models.base import now
 
     import peewee
 
@@ -972,28 +1076,45 @@ def _bulk_insert(model, rows: list[dict], *, batch: int = 500) -> None:
             return str(value)
         return value
 
-    specs = []
+    passthrough = (str, int, float, type(None))
+    missing = object()
+    columns_values = []
+    first_keys = rows[0].keys()
+    same_keys = all(row.keys() == first_keys for row in rows)
     for name in names:
         f = fields[name]
-        if name == "uuid":
-            default = new_uuid
-        elif name in ("updated_at", "created_at", "imported_at"):
-            default = lambda: stamp  # noqa: E731
-        elif callable(f.default):
-            default = f.default
-        else:
-            default = (lambda v: lambda: v)(f.default)
         if isinstance(f, WanYuanField):
             conv = f.db_value
         elif isinstance(f, (peewee.DecimalField, peewee.BooleanField)):
             conv = (lambda field: lambda v: plain(field.db_value(v)))(f)
         else:
-            conv = plain
-        specs.append((name, default, conv))
-    params = [
-        tuple(conv(row[name]) if name in row else conv(default()) for name, default, conv in specs)
-        for row in rows
-    ]
+            conv = None  # plain(), inlined below for the common types
+        if name == "uuid":
+            factory = _uuid_factory(len(rows))
+        elif name in ("updated_at", "created_at", "imported_at"):
+            factory = None
+            constant = stamp
+        elif callable(f.default):
+            factory = f.default
+        else:
+            factory = None
+            constant = f.default
+        if same_keys and name in first_keys:
+            raw = [row[name] for row in rows]
+        elif same_keys:
+            if factory is None:
+                value = conv(constant) if conv else plain(constant)
+                columns_values.append([value] * len(rows))
+                continue
+            raw = [factory() for _ in rows]
+        else:
+            raw = [row.get(name, missing) for row in rows]
+            raw = [(factory() if factory is not None else constant) if v is missing else v for v in raw]
+        if conv is None:
+            columns_values.append([v if type(v) in passthrough else plain(v) for v in raw])
+        else:
+            columns_values.append([conv(v) for v in raw])
+    params = list(zip(*columns_values))
     cursor = database.cursor()
     for start in range(0, len(params), batch):
         cursor.executemany(sql, params[start:start + batch])
@@ -1080,8 +1201,10 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
             merged.update({k: v for k, v in values.items() if v is not None and k != "code"})
             merged.pop("status", None)
             projects.update_project(found[0], merged, today=today)
+            recorded = {number: (day, na) for number, day, na in lifecycle.project_records(found[0])}
             for number, day in sorted(item.steps.items()):
-                if number in step_ids:
+                if number in step_ids and recorded.get(number) != (day, False):
+                    # A step already recorded on that date is left as it is (its unit and note too).
                     lifecycle.record_step(found[0], number, day, today=today)
             updated += 1
             continue
@@ -1099,8 +1222,10 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
     if missing:
         batch = [{"name": name[:128], "name_norm": norm[:128], "name_initials": initials(name)[:128]} for norm, name in missing.items()]
         _bulk_insert(Company, batch)
-        for cid, norm in Company.select(Company.id, Company.name_norm).where(Company.name_norm.in_(list(missing))).tuples():
-            companies.setdefault(norm, cid)
+        # Plain SQL: peewee builds an IN list of thousands of names node by node.
+        for cid, norm in database.execute_sql(f'SELECT "id", "name_norm" FROM "{Company._meta.table_name}"').fetchall():
+            if norm in missing:
+                companies.setdefault(norm, cid)
 
     used_codes = set(ref.by_code)
     stem_code = projects.next_code(today.year)
@@ -1161,8 +1286,10 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
     if step_plan:
         ids: dict[str, int] = {}
         codes = [code for code, _, _ in step_plan]
-        for start in range(0, len(codes), 500):
-            ids.update({code: pid for pid, code in Project.select(Project.id, Project.code).where(Project.code.in_(codes[start:start + 500])).tuples()})
+        wanted = set(codes)
+        for pid, code in database.execute_sql(f'SELECT "id", "code" FROM "{Project._meta.table_name}"').fetchall():
+            if code in wanted:
+                ids[code] = pid
         records = []
         for code, steps, row in step_plan:
             for number, day in steps.items():
