@@ -189,7 +189,7 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（单独的 demo.db，没有时先生成）")
     parser.add_argument("--version", action="version", version="%(prog)s " + _version(), help="显示版本号并退出")
 
-    commands = parser.add_subparsers(dest="command", title="子命令", metavar="{demo,init,stats,export,template,import}")
+    commands = parser.add_subparsers(dest="command", title="子命令")
 
     demo = commands.add_parser("demo", help="生成将乐县 2022 年演示数据库", description="生成将乐县 2022 年演示数据库（已有文件时拒绝，除非加 --force）。")
     demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="演示数据库文件（默认：数据文件夹里的 demo.db）")
@@ -247,7 +247,26 @@ def build_parser() -> ChineseArgumentParser:
     imports.add_argument("--errors-out", metavar="PATH.xlsx", help="有问题的行另存为问题清单（.xlsx，带“问题说明”列）")
     imports.add_argument("--json", action="store_true", help="输出一个 JSON 对象（UTF-8）")
     imports.set_defaults(handler=cmd_import)
+    for module in command_modules():
+        module.register(commands)
+    commands.metavar = "{" + ",".join(commands.choices) + "}"
     return parser
+
+
+def command_modules() -> list:
+    """Feature sub-commands live in `desktop/commands/*.py`, each with `register(subparsers)`.
+
+    A module there adds its parsers with `set_defaults(handler=...)`; the handler takes the parsed
+    arguments and returns an exit code, raising UserError for anything the user can fix. It may use
+    this module's helpers (open_existing_database, write_utf8, say, _database_url …).
+    """
+    import importlib
+    import pkgutil
+
+    import desktop.commands as package
+
+    return [importlib.import_module(f"desktop.commands.{info.name}")
+            for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda info: info.name)]
 
 
 def _version() -> str:

@@ -40,6 +40,33 @@ def fresh_db(db_path):
     db.close()
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo database, built once per test run (read it through `demo_db`)."""
+    from desktop import db
+    from desktop.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    build_demo(path)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path):
+    """A private copy of the demo database for one test, opened; the test may change it."""
+    import shutil
+
+    from desktop import db
+
+    target = tmp_path / "演示" / "demo.db"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_template, target)
+    db.connect(target)
+    yield target
+    db.close()
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/views" in item.nodeid.replace(os.sep, "/"):

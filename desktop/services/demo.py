@@ -913,6 +913,7 @@ def build_demo(path: str | os.PathLike, *, force: bool = False, progress: Progre
         with database.atomic():
             set_setting(SETTING_IS_DEMO, "1")
             summary = _write(generator, report)
+            run_demo_extensions()
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.close()
         _remove_database_files(target)
@@ -929,6 +930,31 @@ def build_demo(path: str | os.PathLike, *, force: bool = False, progress: Progre
             _remove_database_files(temporary)
     db.connect(target)
     return DemoSummary(path=target, **summary)
+
+
+def demo_extensions() -> list:
+    """The modules that add a feature's demo data on top of the projects: `desktop.services.demo_*`.
+
+    Each has `DEMO_ORDER` (an int; lower runs first) and `populate_demo()`, which writes through the
+    open database inside the build's transaction and must keep REFERENCE_FIGURES exactly as they are.
+    A feature adds its demo data by adding such a module, without touching this one.
+    """
+    import importlib
+    import pkgutil
+
+    import desktop.services as services_package
+
+    modules = []
+    for info in pkgutil.iter_modules(services_package.__path__):
+        if info.name.startswith("demo_"):
+            modules.append(importlib.import_module(f"desktop.services.{info.name}"))
+    modules.sort(key=lambda module: (getattr(module, "DEMO_ORDER", 100), module.__name__))
+    return modules
+
+
+def run_demo_extensions() -> None:
+    for module in demo_extensions():
+        module.populate_demo()
 
 
 def _write(generator: _Generator, report: Callable[[int, int], None]) -> dict:

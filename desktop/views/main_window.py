@@ -25,23 +25,24 @@ from desktop.views.project_library_page import ProjectLibraryPage
 from desktop.views.widgets import fit_to_screen
 
 DEMO_PERIOD = ("2022-01-01", "2022-06-30")
-PAGE_TITLES = ("项目库", "统计概览", "单位与人员")
+
+# The navigation, in order: (key, title, module, class). Pages other than the project library are
+# imported and built when first shown, so start-up pays only for the first. Every page has
+# `load()` (fill or refresh from the services) and `actions_for_toolbar` (a list of QActions).
+PAGES = [
+    ("library", "项目库", "desktop.views.project_library_page", "ProjectLibraryPage"),
+    ("stats", "统计概览", "desktop.views.stats_page", "StatsPage"),
+    ("reference", "单位与人员", "desktop.views.reference_page", "ReferencePage"),
+]
+PAGE_KEYS = [key for key, *_ in PAGES]
+PAGE_TITLES = tuple(title for _, title, *_ in PAGES)
 
 
-def _stats_page():
-    from desktop.views.stats_page import StatsPage
+def _build_page(index: int) -> QWidget:
+    import importlib
 
-    return StatsPage()
-
-
-def _reference_page():
-    from desktop.views.reference_page import ReferencePage
-
-    return ReferencePage()
-
-
-# Pages other than the project library are built when first shown: start-up pays only for the first.
-PAGE_FACTORIES = {1: _stats_page, 2: _reference_page}
+    _, _, module_name, class_name = PAGES[index]
+    return getattr(importlib.import_module(module_name), class_name)()
 
 
 def ui_settings() -> QSettings:
@@ -111,12 +112,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(fit_to_screen(self, 1280, 720))
-        last = settings.value("main/page", 0)
-        try:
-            last = int(last)
-        except (TypeError, ValueError):
-            last = 0
-        self._initial_page = last if 0 <= last < len(PAGE_TITLES) else 0
+        last = settings.value("main/page", "library")
+        self._initial_page = PAGE_KEYS.index(last) if last in PAGE_KEYS else 0
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(self._initial_page)
         self.nav.blockSignals(False)
@@ -127,11 +124,13 @@ class MainWindow(QMainWindow):
     def page(self, index: int) -> QWidget:
         """The page at `index`, built on first use."""
         if index not in self._pages:
-            page = PAGE_FACTORIES[index]()
-            if index == 1 and self.is_demo:
+            page = _build_page(index)
+            if self.is_demo and hasattr(page, "set_period"):
                 import datetime as dt
 
                 page.set_period(*(dt.date.fromisoformat(d) for d in DEMO_PERIOD))
+            if hasattr(page, "open_project"):
+                page.open_project.connect(self.open_project)
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(placeholder)
@@ -139,13 +138,21 @@ class MainWindow(QMainWindow):
             self._pages[index] = page
         return self._pages[index]
 
+    def page_by_key(self, key: str) -> QWidget:
+        return self.page(PAGE_KEYS.index(key))
+
+    def show_page_by_key(self, key: str) -> QWidget:
+        index = PAGE_KEYS.index(key)
+        self.nav.setCurrentRow(index)
+        return self.page(index)
+
     @property
     def stats_page(self):
-        return self.page(1)
+        return self.page_by_key("stats")
 
     @property
     def reference_page(self):
-        return self.page(2)
+        return self.page_by_key("reference")
 
     def load_data(self) -> None:
         """Fill the page on screen; called right after the window is shown."""
@@ -216,6 +223,6 @@ class MainWindow(QMainWindow):
                 return
         settings = ui_settings()
         settings.setValue("main/geometry", self.saveGeometry())
-        settings.setValue("main/page", self.stack.currentIndex())
+        settings.setValue("main/page", PAGE_KEYS[self.stack.currentIndex()])
         settings.sync()
         super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""Feature sub-commands of `python -m desktop`, discovered by desktop.cli.command_modules()."""
