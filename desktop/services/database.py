@@ -101,3 +101,18 @@ def is_demo() -> bool:
 
 def schema_is_current() -> bool:
     return schema_version() == CURRENT_VERSION
+
+
+def database_description() -> str:
+    """The open database as shown to a person: the file path, or the server without its password."""
+    path = db.database_file()
+    if path is not None:
+        return str(path)
+    target = database.obj
+    if target is None:
+        return "（未打开）"
+    params = getattr(target, "connect_params", {}) or {}
+    host = params.get("host", "localhost")
+    port = params.get("port", 5432)
+    user = params.get("user", "")
+    return f"PostgreSQL 服务器 {user + '@' if user else ''}{host}:{port}/{target.database}"

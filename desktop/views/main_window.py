@@ -33,6 +33,7 @@ PAGES = [
     ("library", "项目库", "desktop.views.project_library_page", "ProjectLibraryPage"),
     ("stats", "统计概览", "desktop.views.stats_page", "StatsPage"),
     ("reference", "单位与人员", "desktop.views.reference_page", "ReferencePage"),
+    ("settings", "设置", "desktop.views.settings_page", "SettingsPage"),
 ]
 PAGE_KEYS = [key for key, *_ in PAGES]
 PAGE_TITLES = tuple(title for _, title, *_ in PAGES)
