@@ -133,8 +133,11 @@ class MainWindow(QMainWindow):
             if hasattr(page, "open_project"):
                 page.open_project.connect(self.open_project)
             placeholder = self.stack.widget(index)
+            showing = self.stack.currentWidget() is placeholder
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(placeholder)
+            if showing:
+                self.stack.setCurrentWidget(page)
             placeholder.deleteLater()
             self._pages[index] = page
         return self._pages[index]
