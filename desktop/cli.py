@@ -187,6 +187,7 @@ def build_parser() -> ChineseArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help="要打开的数据库（默认：数据文件夹里的 investdesk.db）")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（单独的 demo.db，没有时先生成）")
+    parser.add_argument("--selftest", action="store_true", help="自检：在临时文件夹里生成演示库、打开窗口、生成 PDF、导入导出 Excel，然后退出")
     parser.add_argument("--version", action="version", version="%(prog)s " + _version(), help="显示版本号并退出")
 
     commands = parser.add_subparsers(dest="command", title="子命令")
@@ -674,6 +675,12 @@ def run_window(args) -> int:
     return int(run_gui(db_path, bool(args.demo)) or 0)
 
 
+def run_selftest(args) -> int:
+    from desktop.selftest import run_selftest as selftest
+
+    return selftest(say)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -711,7 +718,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    if args.selftest:
+        if args.command is not None or args.demo or args.db:
+            parser.error("--selftest 不能与其他参数同时使用")
+        handler = run_selftest
+    elif args.command is None:
         if args.demo and args.db:
             parser.error("--demo 打开演示数据库，不能同时用 --db 指定数据库")
         handler = run_window
