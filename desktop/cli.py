@@ -207,7 +207,7 @@ def build_parser() -> ChineseArgumentParser:
     stats.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="数据库（默认：数据文件夹里的 investdesk.db；必须已存在）")
     stats.add_argument("--from", dest="date_from", type=_date_argument, metavar="DATE", help="开始日期，如 2022-01-01（默认：结束日期所在年份的 1 月 1 日）")
     stats.add_argument("--to", dest="date_to", type=_date_argument, metavar="DATE", help="结束日期，如 2022-06-30（默认：今天）")
-    stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象（UTF-8），金额单位为亿元")
+    stats.add_argument("--json", action="store_true", help="输出一个 JSON 对象（UTF-8），金额单位为亿元；另有 leads、forums、forum_leads（期间内的线索、座谈会和会上线索数）")
     stats.set_defaults(handler=cmd_stats)
 
     export = commands.add_parser(
@@ -423,6 +423,7 @@ STAT_ROWS = (
 def cmd_stats(args) -> int:
     from desktop import config, db
     from desktop.errors import UserError
+    from desktop.services.leads import lead_stats
     from desktop.services.stats import compute_stats, default_period
 
     default_from, default_to = default_period(dt.date.today())
@@ -435,6 +436,7 @@ def cmd_stats(args) -> int:
     open_existing_database(url)
     try:
         figures = compute_stats(date_from, date_to)
+        figures.update(lead_stats(date_from, date_to))
     finally:
         db.close()
     if args.json:
@@ -633,6 +635,9 @@ def stats_table(figures: dict, date_from: dt.date, date_to: dt.date) -> str:
             continue
         amount_text = f"{Decimal(amount):,.2f}" if amount is not None else ""
         lines.append(_pad(label, 18) + _pad(str(count), 8, right=True) + _pad(amount_text, 18, right=True))
+    if "leads" in figures:
+        lines.append("")
+        lines.append(f"线索 {figures['leads']} 条；座谈会等活动 {figures['forums']} 场，会上收集线索 {figures['forum_leads']} 条")
     return "\n".join(lines)
 
 
