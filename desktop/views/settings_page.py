@@ -18,7 +18,9 @@ from desktop.services import database as database_service
 log = logging.getLogger(__name__)
 
 # (tab title, module, class). A panel has an optional `load()`.
-SETTINGS_PANELS: list[tuple[str, str, str]] = []
+SETTINGS_PANELS: list[tuple[str, str, str]] = [
+    ("专班", "desktop.views.teams_page", "TeamSettingsPanel"),
+]
 
 
 class InstallationPanel(QWidget):

@@ -28,10 +28,28 @@ def test_opens_on_the_page_last_used(qtbot, sample_projects):
     qtbot.addWidget(window)
     window.show()
     window.load_data()
-    window.nav.setCurrentRow(2)
+    window.show_page_by_key("reference")
     assert window.stack.currentWidget() is window.reference_page
     assert window.reference_page.units.rowCount() >= 29
     window.close()
     again = MainWindow()
     qtbot.addWidget(again)
-    assert again.stack.currentIndex() == 2
+    assert again.stack.currentWidget() is again.reference_page
+
+
+def test_every_page_opens_on_the_demo_and_fits_a_small_screen(qtbot, demo_db):
+    from desktop.views.main_window import PAGE_KEYS, PAGES
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    window.load_data()
+    for key, title, *_ in PAGES:
+        page = window.show_page_by_key(key)
+        assert window.stack.currentWidget() is page, title
+        assert window.nav.currentItem().text() == title
+        # The page's toolbar is the window's toolbar while it is shown.
+        assert [a.text() for a in window.toolbar.actions()] == [a.text() for a in page.actions_for_toolbar]
+        assert page.minimumSizeHint().width() <= 1366 - window.nav.width(), title
+    assert len(PAGE_KEYS) == window.nav.count() == window.stack.count()
