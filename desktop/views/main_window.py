@@ -31,6 +31,7 @@ DEMO_PERIOD = ("2022-01-01", "2022-06-30")
 # `load()` (fill or refresh from the services) and `actions_for_toolbar` (a list of QActions).
 PAGES = [
     ("library", "项目库", "desktop.views.project_library_page", "ProjectLibraryPage"),
+    ("reviews", "即时初审", "desktop.views.reviews_page", "ReviewsPage"),
     ("teams", "专班", "desktop.views.teams_page", "TeamsPage"),
     ("stats", "统计概览", "desktop.views.stats_page", "StatsPage"),
     ("reference", "单位与人员", "desktop.views.reference_page", "ReferencePage"),

@@ -1,6 +1,6 @@
-"""Version 11: investors' contacts and merges, 乡贤, forums, leads, industry chains, 帮办代办 checklists."""
+"""Version 8: investors' contacts and merges, 乡贤, forums, leads, industry chains, 帮办代办 checklists."""
 
-VERSION = 11
+VERSION = 8
 
 
 def apply(db):
