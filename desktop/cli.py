@@ -201,6 +201,7 @@ def build_parser() -> ChineseArgumentParser:
     init.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="新数据库文件（默认：数据文件夹里的 investdesk.db）")
     init.add_argument("--name", type=_nonempty("单位名称"), metavar="NAME", help="本单位名称（默认：将乐县招商服务中心）")
     init.add_argument("--prefix", type=_nonempty("编号前缀"), metavar="PREFIX", help="项目编号前缀，1–8 位字母或数字（默认：JL）")
+    init.add_argument("--admin", type=_nonempty("管理员用户名"), metavar="NAME", help="第一位管理员的用户名；密码在终端输入，脚本可用环境变量 INVESTDESK_ADMIN_PASSWORD（不给时，第一次打开窗口时设置）")
     init.set_defaults(handler=cmd_init)
 
     stats = commands.add_parser("stats", help="统计一个时期的主要数字", description="统计一个时期（含首尾两天）的入库、亿元以上、开工、云签约和正在对接项目。")
@@ -331,6 +332,9 @@ def open_existing_database(url: str) -> None:
     from desktop.migrations import schema_version
     from desktop.services.database import open_database
 
+    from desktop.services.file_location import refuse_network_path
+
+    refuse_network_path(url)
     path = _sqlite_path(url)
     shown = _display(url)
     if path is not None:
@@ -396,8 +400,16 @@ def cmd_init(args) -> int:
         kwargs["name"] = args.name
     if args.prefix:
         kwargs["prefix"] = args.prefix
+    admin = getattr(args, "admin", None)
+    # Asked before anything is created, so a refused password leaves no half-made database.
+    admin_password = _admin_password(admin) if admin else None
     try:
         init_database(url, **kwargs)
+        if admin:
+            from desktop.services import access, auth
+
+            auth.create_first_admin(admin, admin_password)
+            access.logout()
         steps = LifecycleStep.select().count()
         units = Unit.select().count()
         townships = Unit.select().where(Unit.kind == "乡镇").count()
@@ -407,8 +419,32 @@ def cmd_init(args) -> int:
     say(
         f"已新建空数据库：{_display(url)}（{name}，项目编号前缀 {prefix}，"
         f"{steps} 个流程步骤，{units} 个单位，其中乡镇 {townships} 个）"
+        + (f"，管理员：{admin}" if admin else "")
     )
     return EXIT_OK
+
+
+ADMIN_PASSWORD_ENV = "INVESTDESK_ADMIN_PASSWORD"
+
+
+def _admin_password(admin: str) -> str:
+    """The first administrator's password: from the environment (scripts) or typed twice at the terminal."""
+    import getpass
+
+    from desktop.errors import UserError
+    from desktop.services.auth import password_problem
+
+    password = os.environ.get(ADMIN_PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise UserError(f"请在终端中运行以输入管理员“{admin}”的密码，或由脚本设置环境变量 {ADMIN_PASSWORD_ENV}")
+        password = getpass.getpass(f"管理员“{admin}”的密码（至少 8 位）：")
+        if getpass.getpass("再输一遍：") != password:
+            raise UserError("两次输入的密码不一致，没有新建数据库")
+    problem = password_problem(password)
+    if problem:
+        raise UserError(f"管理员密码不合要求：{problem}，没有新建数据库")
+    return password
 
 
 STAT_ROWS = (
@@ -542,6 +578,11 @@ def cmd_import(args) -> int:
             report_written = True
         outcome = None
         if not args.dry_run:
+            from desktop.services.backup import current_database_file
+            from desktop.services.single_instance import wait_until_writable
+
+            if current_database_file() is not None:
+                wait_until_writable(current_database_file(), on_wait=complain)
             outcome = excel_import.commit(
                 analysis, on_duplicate=args.on_duplicate, create_missing=bool(args.create_missing),
                 progress=_console_progress("正在导入"),

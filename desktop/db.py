@@ -68,7 +68,10 @@ def make_database(url: str | os.PathLike) -> peewee.Database:
             port=parsed.port or 5432,
             prefer_psycopg3=True,  # psycopg 3 is the named driver, even if psycopg2 is installed
         )
-    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, timeout=10)
+    return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, timeout=10,
+                                 # BEGIN IMMEDIATE: a transaction takes the write lock at once, so it waits for
+                                 # another writer (busy_timeout) instead of failing when it reaches its first write.
+                                 lock_type="IMMEDIATE")
 
 
 def is_sqlite() -> bool:

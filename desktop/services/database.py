@@ -19,6 +19,9 @@ SETTING_IS_DEMO = "is_demo"
 
 def open_database(url: str | os.PathLike, *, create: bool = False) -> None:
     """Open `url`, refuse a newer schema, and migrate an older one (after a backup)."""
+    from desktop.services.file_location import refuse_network_path
+
+    refuse_network_path(url)
     db.connect(url, create=create)
     try:
         if not create and schema_version() == 0:

@@ -31,8 +31,10 @@ DEMO_PERIOD = ("2022-01-01", "2022-06-30")
 # `load()` (fill or refresh from the services) and `actions_for_toolbar` (a list of QActions).
 PAGES = [
     ("library", "项目库", "desktop.views.project_library_page", "ProjectLibraryPage"),
+    ("dashboard", "首页", "desktop.views.dashboard_page", "DashboardPage"),
     ("reviews", "即时初审", "desktop.views.reviews_page", "ReviewsPage"),
     ("teams", "专班", "desktop.views.teams_page", "TeamsPage"),
+    ("targets", "目标任务", "desktop.views.targets_page", "TargetsPage"),
     ("stats", "统计概览", "desktop.views.stats_page", "StatsPage"),
     ("reference", "单位与人员", "desktop.views.reference_page", "ReferencePage"),
     ("settings", "设置", "desktop.views.settings_page", "SettingsPage"),
@@ -123,6 +125,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(self._initial_page)
         self._set_toolbar(self.page(self._initial_page))
         self.summary_label.setText("正在读取项目库……")
+        from desktop.views.backup_panel import start_auto_backup
+
+        self.auto_backup = start_auto_backup(self)
 
     def page(self, index: int) -> QWidget:
         """The page at `index`, built on first use."""
@@ -134,6 +139,8 @@ class MainWindow(QMainWindow):
                 page.set_period(*(dt.date.fromisoformat(d) for d in DEMO_PERIOD))
             if hasattr(page, "open_project"):
                 page.open_project.connect(self.open_project)
+            if hasattr(page, "open_filtered"):
+                page.open_filtered.connect(self.open_filtered_list)
             placeholder = self.stack.widget(index)
             showing = self.stack.currentWidget() is placeholder
             self.stack.insertWidget(index, page)
@@ -173,6 +180,11 @@ class MainWindow(QMainWindow):
             self._loaded.add(0)
             self.library_page.load()
 
+    def reload_all(self) -> None:
+        """After a restore: every page reads the database again when next shown."""
+        self._loaded.clear()
+        self._ensure_loaded(self.stack.currentIndex())
+
     def show_page(self, index: int) -> None:
         if index < 0:
             return
@@ -193,6 +205,11 @@ class MainWindow(QMainWindow):
 
     def show_summary(self, count: int, total_wan: Decimal) -> None:
         self.summary_label.setText(f"显示 {count} 个项目，总投资 {format_yi(total_wan)} 亿元")
+
+    def open_filtered_list(self, criteria) -> None:
+        """A card or warning elsewhere asks for the list of its projects: show it in the library."""
+        self.show_page_by_key("library")
+        self.library_page.show_selection(criteria)
 
     def open_import(self, path: str = ""):
         """The import wizard, on a dropped file or (with no path) asking for one."""

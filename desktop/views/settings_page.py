@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 SETTINGS_PANELS: list[tuple[str, str, str]] = [
     ("即时初审", "desktop.views.reviews_page", "ReviewSettingsPanel"),
     ("专班", "desktop.views.teams_page", "TeamSettingsPanel"),
+    ("备份与检查", "desktop.views.backup_panel", "BackupPanel"),
 ]
 
 
