@@ -156,6 +156,9 @@ class ProjectFilter:
     key_only: bool | None = None  # True: 重点项目 only; False: non-key only; None: all
     amount_band: str = ""
     phase_steps: dict[str, set[int]] = field(default_factory=dict)
+    # Exactly these projects (a dashboard card or warning, a report's list), named by `title`.
+    project_ids: frozenset[int] | None = None
+    title: str = ""
 
 
 def _ids_named(names: dict, wanted: str) -> set:
@@ -193,6 +196,9 @@ def filter_indices(rows: ProjectRows, criteria: ProjectFilter) -> list[int]:
     floor = AMOUNT_BANDS.get(criteria.amount_band)
     if floor:
         tests.append(lambda r: r.total_yuan >= floor)
+    if criteria.project_ids is not None:
+        chosen = criteria.project_ids
+        tests.append(lambda r: r.id in chosen)
     every = rows.rows
     if candidates is None:
         if not tests:

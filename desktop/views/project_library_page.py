@@ -103,6 +103,20 @@ class ProjectLibraryPage(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
 
+        # A list chosen elsewhere (a dashboard card, a warning): shown with its title until cleared.
+        self._selection = None
+        self.selection_label = QLabel()
+        self.selection_label.setStyleSheet("background: #e3f2fd; color: #0d47a1; padding: 4px 8px;")
+        self.selection_clear = QPushButton("显示全部项目")
+        self.selection_clear.clicked.connect(self.clear_filters)
+        selection_row = QHBoxLayout()
+        selection_row.addWidget(self.selection_label, 1)
+        selection_row.addWidget(self.selection_clear)
+        self.selection_bar = QWidget()
+        self.selection_bar.setLayout(selection_row)
+        selection_row.setContentsMargins(0, 0, 0, 0)
+        self.selection_bar.hide()
+
         self.empty_label = QLabel("还没有项目。点击工具栏的“新建项目”（Ctrl+N）录入第一个项目。")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #666; padding: 24px;")
@@ -112,6 +126,7 @@ class ProjectLibraryPage(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addWidget(self.selection_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
 
@@ -198,13 +213,38 @@ class ProjectLibraryPage(QWidget):
             key_only=None if not key else key == "重点项目",
             amount_band=self.amount_combo.currentData() or "",
             phase_steps=self._phase_steps,
+            project_ids=self._selection.project_ids if self._selection is not None else None,
+            title=self._selection.title if self._selection is not None else "",
         )
+
+    def show_selection(self, criteria: ProjectFilter) -> None:
+        """Show exactly the projects `criteria` names (its `project_ids`), with its title above the table."""
+        self.clear_filters()
+        if criteria.project_ids is not None:
+            self._selection = criteria
+            self.selection_label.setText(f"正在显示：{criteria.title or '选定的项目'}（{len(criteria.project_ids)} 个）")
+            self.selection_bar.show()
+        else:
+            for combo, value in ((self.stage_combo, criteria.stage_phase), (self.industry_combo, criteria.industry),
+                                 (self.unit_combo, criteria.responsible_unit), (self.township_combo, criteria.township),
+                                 (self.status_combo, criteria.status), (self.amount_combo, criteria.amount_band)):
+                position = combo.findData(value) if value else 0
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(position, 0))
+                combo.blockSignals(False)
+            if criteria.text:
+                self.search.blockSignals(True)
+                self.search.setText(criteria.text)
+                self.search.blockSignals(False)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
         self.model.set_filter(self.criteria())
 
     def clear_filters(self) -> None:
+        self._selection = None
+        self.selection_bar.hide()
         for combo in self.filter_combos:
             combo.blockSignals(True)
             combo.setCurrentIndex(0)

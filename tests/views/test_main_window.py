@@ -53,3 +53,27 @@ def test_every_page_opens_on_the_demo_and_fits_a_small_screen(qtbot, demo_db):
         assert [a.text() for a in window.toolbar.actions()] == [a.text() for a in page.actions_for_toolbar]
         assert page.minimumSizeHint().width() <= 1366 - window.nav.width(), title
     assert len(PAGE_KEYS) == window.nav.count() == window.stack.count()
+
+
+def test_a_dashboard_card_opens_its_projects_in_the_library(qtbot, demo_db):
+    import datetime as dt
+
+    from desktop.services import dashboard
+    from desktop.services.stats import compute_stats
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.load_data()
+    page = window.show_page_by_key("dashboard")
+    page.set_period(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    data = dashboard.build_dashboard(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    selection = next(card.selection for card in data.cards if card.key == "library")
+    with qtbot.waitSignal(page.open_filtered, timeout=1000):
+        page.open_filtered.emit(selection)
+    assert window.stack.currentWidget() is window.library_page
+    expected = compute_stats(dt.date(2022, 1, 1), dt.date(2022, 6, 30))["library_projects"]
+    assert window.library_page.model.rowCount() == expected == 60
+    assert "正在显示" in window.library_page.selection_label.text()
+    window.library_page.selection_clear.click()
+    assert window.library_page.model.rowCount() == 168
