@@ -58,6 +58,7 @@ _LABELS = {
     "before-restore": "恢复前",
     "before-delete": "批量删除前",
     "before-check": "检查修复前",
+    "before-exchange": "导入交换文件前",
 }
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<label>auto|manual|before-[A-Za-z0-9]+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
 

@@ -36,6 +36,7 @@ PAGES = [
     ("teams", "专班", "desktop.views.teams_page", "TeamsPage"),
     ("targets", "目标任务", "desktop.views.targets_page", "TargetsPage"),
     ("stats", "统计概览", "desktop.views.stats_page", "StatsPage"),
+    ("exchange", "数据交换", "desktop.views.exchange_page", "ExchangePage"),
     ("reference", "单位与人员", "desktop.views.reference_page", "ReferencePage"),
     ("settings", "设置", "desktop.views.settings_page", "SettingsPage"),
 ]

@@ -1,0 +1,308 @@
+"""Offline exchange between a township (水南镇, SN) and the centre (JL): two databases, files both ways."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+from decimal import Decimal
+
+import pytest
+
+from desktop import db
+from desktop.errors import UserError
+from desktop.models import Project, StepRecord, Unit
+from desktop.services import exchange, identity, lifecycle, projects
+from desktop.services.database import init_database
+
+TODAY = dt.date(2022, 8, 25)
+CENTRE_NAME = "将乐县招商服务中心"
+
+
+class Office:
+    """One installation's database; `with office:` makes it the open one."""
+
+    def __init__(self, path, name, prefix):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        init_database(path, name=name, prefix=prefix)
+        identity.ensure_identity()
+        db.close()
+
+    def __enter__(self):
+        db.connect(self.path)
+        return self
+
+    def __exit__(self, *exc):
+        db.close()
+
+    def unit(self, name):
+        return Unit.get(Unit.name == name).id
+
+
+@pytest.fixture
+def offices(tmp_path):
+    centre = Office(tmp_path / "中心" / "investdesk.db", CENTRE_NAME, "JL")
+    town = Office(tmp_path / "水南" / "investdesk.db", "水南镇", "SN")
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    with centre:
+        exchange.write_identity_card(cards / "centre.json")
+    with town:
+        exchange.write_identity_card(cards / "town.json")
+        exchange.register_partner(exchange.read_identity_card(cards / "centre.json"), role="centre")
+    with centre:
+        exchange.register_partner(exchange.read_identity_card(cards / "town.json"), role="township", unit_name="水南镇")
+    return centre, town
+
+
+def _send(source, target_name, out):
+    with source:
+        return exchange.export_file(out, target_name)
+
+
+def _receive(target, path, **kw):
+    with target:
+        return exchange.import_file(path, **kw)
+
+
+def _new_town_project(town, name="年产5万吨可降解环保产品", total="12000"):
+    with town:
+        pid = projects.create_project({"name": name, "total_investment": Decimal(total), "township_id": town.unit("水南镇"),
+                                       "responsible_unit_id": town.unit("水南镇"), "first_unit_id": town.unit("水南镇")},
+                                      today=TODAY)
+        lifecycle.record_step(pid, 1, dt.date(2022, 3, 4), today=TODAY)
+        return Project.get_by_id(pid).code
+
+
+def test_round_trip_township_to_centre_and_back(offices, tmp_path):
+    centre, town = offices
+    code = _new_town_project(town)
+    assert code.startswith("SN-")
+    first = _send(town, CENTRE_NAME, tmp_path / "水南镇-1.zip")
+    assert first.seq == 1 and first.records >= 2
+    with zipfile.ZipFile(first.path) as archive:
+        assert {"manifest.json", "records.json", "summary.xlsx", "signature.json"} <= set(archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["origin"]["name"] == "水南镇" and manifest["partner"]["name"] == CENTRE_NAME and manifest["seq"] == 1
+
+    preview = _receive(centre, first.path, dry_run=True)
+    assert preview.counts()["new"] >= 2 and not preview.applied
+    with centre:
+        assert not Project.select().where(Project.code == code).exists()  # a dry run writes nothing
+    result = _receive(centre, first.path)
+    assert result.applied
+    with centre:
+        project = Project.get(Project.code == code)
+        assert project.township_id == centre.unit("水南镇")  # matched by name, not by the township's id
+        assert project.total_investment == Decimal(12000)
+        assert StepRecord.select().where(StepRecord.project == project.id).count() == 1
+        assert project.stage_no == 1
+
+    # The centre changes the project and answers; the township applies it.
+    with centre:
+        project = Project.get(Project.code == code)
+        project.remarks = "中心：请补充用地需求"
+        project.save()
+    answer = _send(centre, "水南镇", tmp_path / "中心-1.zip")
+    back = _receive(town, answer.path)
+    assert back.counts()["conflicts"] == 0 and back.counts()["refused"] == 0
+    with town:
+        assert Project.get(Project.code == code).remarks == "中心：请补充用地需求"
+
+    # Nothing changed since: the next files carry nothing new.
+    again = _send(town, CENTRE_NAME, tmp_path / "水南镇-2.zip")
+    counts = _receive(centre, again.path).counts()
+    assert counts["new"] == counts["changed"] == counts["conflicts"] == 0
+
+
+def test_same_file_twice_and_an_older_file_change_nothing(offices, tmp_path):
+    centre, town = offices
+    code = _new_town_project(town)
+    first = _send(town, CENTRE_NAME, tmp_path / "1.zip")
+    with town:
+        project = Project.get(Project.code == code)
+        project.remarks = "第二次"
+        project.save()
+    second = _send(town, CENTRE_NAME, tmp_path / "2.zip")
+    _receive(centre, first.path)
+    repeat = _receive(centre, first.path)
+    assert "已经导入过" in repeat.message and not repeat.applied
+    _receive(centre, second.path)
+    older = _receive(centre, first.path)
+    assert not older.applied and ("已经导入过" in older.message or "旧" in older.message)
+    with centre:
+        assert Project.get(Project.code == code).remarks == "第二次"
+
+
+def test_edits_of_different_fields_merge_and_the_same_field_conflicts(offices, tmp_path):
+    centre, town = offices
+    code = _new_town_project(town)
+    _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)  # acknowledges the township's file
+
+    # Different fields: the township the progress text, the centre the remarks.
+    with town:
+        p = Project.get(Project.code == code)
+        p.progress_text = "已完成实地考察"
+        p.save()
+    with centre:
+        p = Project.get(Project.code == code)
+        p.remarks = "列入重点跟踪"
+        p.save()
+    merged = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "2.zip").path)
+    assert merged.counts()["conflicts"] == 0 and merged.counts()["changed"] >= 1
+    with centre:
+        p = Project.get(Project.code == code)
+        assert (p.progress_text, p.remarks) == ("已完成实地考察", "列入重点跟踪")
+    _receive(town, _send(centre, "水南镇", tmp_path / "c2.zip").path)
+    with town:
+        p = Project.get(Project.code == code)
+        assert (p.progress_text, p.remarks) == ("已完成实地考察", "列入重点跟踪")
+
+    # The same field on both sides: a conflict, mine kept unless told otherwise.
+    with town:
+        p = Project.get(Project.code == code)
+        p.total_investment = Decimal(15000)
+        p.save()
+    with centre:
+        p = Project.get(Project.code == code)
+        p.total_investment = Decimal(13000)
+        p.save()
+    file = _send(town, CENTRE_NAME, tmp_path / "3.zip").path
+    shutil.copy(file, tmp_path / "3-copy.zip")
+    kept = _receive(centre, file, dry_run=True)
+    conflict = kept.of_kind("conflict")[0]
+    assert conflict.label.startswith(code)
+    assert [(m, t) for _f, m, t in conflict.fields] == [("1.3", "1.5")] or any("13000" in m and "15000" in t for _f, m, t in conflict.fields)
+    taken = _receive(centre, file, keep="theirs")
+    assert taken.applied
+    with centre:
+        assert Project.get(Project.code == code).total_investment == Decimal(15000)
+
+
+def test_conflict_without_keep_leaves_mine(offices, tmp_path):
+    centre, town = offices
+    code = _new_town_project(town)
+    _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    for office, text in ((town, "乡镇的说法"), (centre, "中心的说法")):
+        with office:
+            p = Project.get(Project.code == code)
+            p.remarks = text
+            p.save()
+    result = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "2.zip").path)
+    assert result.counts()["conflicts"] == 1 and result.applied
+    with centre:
+        assert Project.get(Project.code == code).remarks == "中心的说法"
+
+
+def test_a_tampered_file_is_refused(offices, tmp_path):
+    centre, town = offices
+    _new_town_project(town)
+    file = _send(town, CENTRE_NAME, tmp_path / "1.zip").path
+    tampered = tmp_path / "改过.zip"
+    with zipfile.ZipFile(file) as source, zipfile.ZipFile(tampered, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "records.json":
+                data = data.replace("12000".encode(), "99000".encode())
+            target.writestr(name, data)
+    with pytest.raises(UserError, match="改动"):
+        _receive(centre, tampered)
+
+
+def test_a_file_signed_by_another_key_is_refused(offices, tmp_path):
+    centre, town = offices
+    _new_town_project(town)
+    with town:
+        identity.new_identity()  # the township's key changes: its files no longer match the registration
+    file = _send(town, CENTRE_NAME, tmp_path / "1.zip").path
+    with pytest.raises(UserError, match="还没有登记"):
+        _receive(centre, file)  # a new identity is a new installation, not yet registered
+
+
+def test_an_unregistered_sender_needs_trust(offices, tmp_path):
+    centre, _town = offices
+    stranger = Office(tmp_path / "陌生" / "x.db", "水南镇", "SN")
+    with stranger:
+        exchange.register_partner(exchange.read_identity_card(tmp_path / "cards" / "centre.json"), role="centre")
+        pid = projects.create_project({"name": "陌生项目", "total_investment": Decimal(100)}, today=TODAY)
+        assert pid
+    file = _send(stranger, CENTRE_NAME, tmp_path / "s.zip").path
+    with pytest.raises(UserError, match="还没有登记"):
+        _receive(centre, file)
+    trusted = _receive(centre, file, trust=True)
+    assert trusted.applied
+
+
+def test_township_file_touching_another_townships_project_is_refused(offices, tmp_path):
+    centre, town = offices
+    with centre:
+        other = projects.create_project({"name": "高唐镇的项目", "total_investment": Decimal(5000),
+                                         "township_id": centre.unit("高唐镇"), "responsible_unit_id": centre.unit("高唐镇")},
+                                        today=TODAY)
+        other_code = Project.get_by_id(other).code
+    # Forge: the township somehow holds that project (e.g. typed in with the same code) and changes it.
+    with centre:
+        row = Project.select().where(Project.id == other).dicts().first()
+    with town:
+        Project.insert(**{k: v for k, v in row.items() if k not in ("id", "township", "responsible_unit", "first_unit",
+                                                                  "investor", "leader")}).execute()
+        p = Project.get(Project.code == other_code)
+        p.remarks = "乡镇越权修改"
+        p.save()
+    result = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    refused = result.of_kind("refused")
+    assert any(c.label.startswith(other_code) and "不是本乡镇的项目" in c.reason for c in refused)
+    assert result.to_json()["refused"] == len(refused)
+    with centre:
+        assert Project.get(Project.code == other_code).remarks == ""
+
+
+def test_deletions_travel(offices, tmp_path):
+    centre, town = offices
+    code = _new_town_project(town)
+    _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    with town:
+        project_id = Project.get(Project.code == code).id
+        lifecycle.undo_step(project_id, 1)
+    result = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "2.zip").path)
+    assert result.counts()["deleted"] == 1
+    with centre:
+        project = Project.get(Project.code == code)
+        assert StepRecord.select().where(StepRecord.project == project.id).count() == 0
+        assert project.stage_no == 0
+
+
+def test_a_copied_database_must_get_a_new_identity(offices, tmp_path):
+    _centre, town = offices
+    copy = tmp_path / "拷贝" / "investdesk.db"
+    copy.parent.mkdir()
+    shutil.copy(town.path, copy)
+    db.connect(copy)
+    try:
+        with pytest.raises(identity.CopiedDatabaseError, match="复制"):
+            exchange.export_file(tmp_path / "x.zip", CENTRE_NAME)
+        before = identity.ensure_identity().installation_id
+        renewed = identity.new_identity(name="白莲镇", prefix="BL")
+        assert renewed.installation_id != before and renewed.prefix == "BL"
+        exchange.export_file(tmp_path / "x.zip", CENTRE_NAME)  # now it may exchange
+    finally:
+        db.close()
+
+
+def test_a_file_from_a_newer_schema_says_upgrade_first(offices, tmp_path):
+    centre, town = offices
+    _new_town_project(town)
+    file = _send(town, CENTRE_NAME, tmp_path / "1.zip").path
+    with town:
+        from desktop.db import database
+
+        database.execute_sql("INSERT INTO schema_info (version, applied_at) VALUES (999, 'x')")
+        newer = exchange.export_file(tmp_path / "2.zip", CENTRE_NAME).path
+    assert file.exists()
+    with pytest.raises(UserError, match="请先升级"):
+        _receive(centre, newer)
