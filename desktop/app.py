@@ -156,6 +156,17 @@ def build_demo_with_progress(path: Path) -> bool:
 def run_gui(db_path: str | Path | None = None, demo: bool = False) -> int:
     from desktop.drivers import is_server_url, skip_server_drivers
 
+    if db_path is None and not demo:
+        # A PC set up for the office server connects there (asking for the password when not remembered).
+        from desktop.services.pg_accounts import saved_connection
+
+        if saved_connection() is not None:
+            create_application()
+            from desktop.views.connection_dialog import server_url_at_start
+
+            db_path = server_url_at_start()
+            if db_path is None:
+                return 0
     if db_path is None or not is_server_url(db_path):
         skip_server_drivers()
     log_file = setup_logging()
@@ -168,15 +179,28 @@ def run_gui(db_path: str | Path | None = None, demo: bool = False) -> int:
         path, is_demo = chosen
         if is_demo and not Path(path).exists() and not build_demo_with_progress(path):
             return 1
+        from desktop.db import sqlite_path_from_url
+        from desktop.services.backup import set_server_backup_confirmation
         from desktop.services.database import open_database
+        from desktop.services.single_instance import acquire_gui_lock
+        from desktop.views.backup_panel import confirm_server_backup_dialog
 
+        set_server_backup_confirmation(confirm_server_backup_dialog)
+        db_file = sqlite_path_from_url(str(path))
+        # One window per database file: held until the program ends.
+        gui_lock = acquire_gui_lock(db_file) if db_file is not None else None
         open_database(path)
     except UserError as exc:
         QMessageBox.warning(None, APP_NAME, str(exc))
         return 1
+    from desktop.views.login_dialog import login_at_start
+
+    if not login_at_start():  # who is working: the first administrator, the demo account, a user
+        return 0
     from desktop.views.main_window import MainWindow
 
     window = MainWindow()
+    window.gui_lock = gui_lock  # released when the program ends
     window.show()
     # The table is filled right after the window is on screen, so start-up feels immediate.
     QTimer.singleShot(0, window.load_data)

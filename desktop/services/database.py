@@ -57,7 +57,9 @@ def init_database(
     if not prefix.isalnum() or not prefix.isascii() or len(prefix) > 8:
         raise DatabaseError(f"项目编号前缀应为 1–8 位英文字母或数字：{prefix!r}")
     open_database(url, create=True)
-    with database.atomic():
+    from desktop.models.audit import suspended
+
+    with database.atomic(), suspended():  # the default lists are not anybody's edits
         seed_defaults(name=name, prefix=prefix)
 
 

@@ -39,6 +39,7 @@ from desktop import db
 from desktop.db import database, sqlite_path_from_url
 from desktop.errors import DatabaseError, UserError
 from desktop.models import Company, LifecycleStep, Person, Project, StatusChange, StepRecord, Unit
+from desktop.models.audit import suspended as audit_suspended
 from desktop.services import defaults
 from desktop.services.database import SETTING_IS_DEMO, init_database, set_setting
 from desktop.services.lifecycle import derive_stage
@@ -910,7 +911,8 @@ def build_demo(path: str | os.PathLike, *, force: bool = False, progress: Progre
     succeeded = False
     try:
         init_database(temporary, name=DEMO_INSTALLATION_NAME, prefix=defaults.DEFAULT_CODE_PREFIX, overwrite=True)
-        with database.atomic():
+        # The demo's thousands of rows are not anybody's edits: no trail (demo_users clears what is left).
+        with database.atomic(), audit_suspended():
             set_setting(SETTING_IS_DEMO, "1")
             summary = _write(generator, report)
             run_demo_extensions()

@@ -15,7 +15,7 @@ from peewee import JOIN
 from desktop.db import database
 from desktop.errors import NotFoundError, UserError
 from desktop.models import LifecycleStep, Project, StepRecord, Unit
-from desktop.services import defaults
+from desktop.services import access, defaults
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,7 @@ def record_step(
     today: dt.date | None = None,
 ) -> StepRecord:
     """Record (or re-record) a step as done on `done_on`, or as 不涉及; returns the record."""
+    access.require_project_edit(project_id)
     today = today or dt.date.today()
     project = Project.get_or_none(Project.id == project_id)
     if project is None:
@@ -167,6 +168,7 @@ def record_step(
 
 def undo_step(project_id: int, step_number: int) -> bool:
     """Remove a step record; returns whether there was one."""
+    access.require_project_edit(project_id)
     with database.atomic():
         deleted = (
             StepRecord.delete()

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from desktop.errors import UserError
+
 WAN_PER_YI = Decimal(10000)
 CENT = Decimal("0.01")
 
@@ -19,8 +21,8 @@ _UNIT_WORDS = {
 _AMOUNT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?$")
 
 
-class AmountError(ValueError):
-    """The text is not an amount; the message is Chinese."""
+class AmountError(UserError, ValueError):
+    """The text is not an amount; the message is Chinese (a user error, and a ValueError for old callers)."""
 
 
 def parse_amount(text: str, default_unit: str = "万") -> Decimal | None:
@@ -47,7 +49,10 @@ def parse_amount(text: str, default_unit: str = "万") -> Decimal | None:
         value *= WAN_PER_YI
     elif unit == "元":
         value /= Decimal(10000)
-    return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+    try:
+        return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+    except InvalidOperation:
+        raise AmountError(f"“{text}”位数太多，请检查是否多输了数字") from None
 
 
 def wan_to_yi(wan: Decimal | int | None) -> Decimal | None:

@@ -12,6 +12,7 @@ from desktop.db import database
 from desktop.errors import NotFoundError, UserError, ValidationError
 from desktop.models import Company, Person, Project, StatusChange, Unit
 from desktop.models.project import SIGNING_MODES, STATUSES
+from desktop.services import access
 from desktop.services.database import code_prefix
 from desktop.services.text import edit_distance, normalise_name, pinyin_initials
 
@@ -137,6 +138,7 @@ def _apply_values(project: Project, values: dict) -> None:
 
 def create_project(values: dict, *, today: dt.date | None = None) -> int:
     """Validate and save a new project; returns its id. Raises ValidationError."""
+    access.require_edit(access.values_unit_ids(values))
     today = today or dt.date.today()
     errors = validate_project(values, today=today)
     if errors:
@@ -151,8 +153,12 @@ def create_project(values: dict, *, today: dt.date | None = None) -> int:
     return project.id
 
 
-def update_project(project_id: int, values: dict, *, today: dt.date | None = None) -> None:
-    """Validate and save an existing project; a changed status is recorded with its date."""
+def update_project(project_id: int, values: dict, *, today: dt.date | None = None, expected_version: int | None = None) -> None:
+    """Validate and save an existing project; a changed status is recorded with its date.
+
+    `expected_version`: the version the form loaded (values["version"]); someone else's save since
+    then raises ConflictError instead of being overwritten."""
+    access.require_project_edit(project_id)
     today = today or dt.date.today()
     errors = validate_project(values, today=today)
     if errors:
@@ -161,6 +167,8 @@ def update_project(project_id: int, values: dict, *, today: dt.date | None = Non
         project = Project.get_or_none(Project.id == project_id)
         if project is None:
             raise NotFoundError("项目不存在或已被删除")
+        if expected_version is not None:
+            project.version = expected_version
         _apply_values(project, values)
         project.save()
         status = values.get("status")
@@ -169,6 +177,7 @@ def update_project(project_id: int, values: dict, *, today: dt.date | None = Non
 
 
 def change_status(project_id: int, status: str, changed_on: dt.date, reason: str = "", *, today: dt.date | None = None) -> None:
+    access.require_project_edit(project_id)
     today = today or dt.date.today()
     if status not in STATUSES:
         raise UserError("状态应为 正常、暂缓 或 终止")
@@ -228,6 +237,7 @@ def project_values(project_id: int) -> dict:
         "is_key": project.is_key,
         "status": project.status,
         "stage_no": project.stage_no,
+        "version": project.version,
     }
     for field in MONEY_FIELDS:
         values[field] = getattr(project, field)
@@ -283,6 +293,7 @@ def find_similar(name: str, investor_name: str = "", *, exclude_id: int | None =
 
 
 def delete_project(project_id: int) -> None:
+    access.require_admin()
     with database.atomic():
         if not Project.delete().where(Project.id == project_id).execute():
             raise NotFoundError("项目不存在或已被删除")

@@ -10,6 +10,7 @@ from desktop.db import database
 from desktop.errors import NotFoundError, UserError, ValidationError
 from desktop.models import Person, Unit
 from desktop.models.reference import UNIT_KINDS
+from desktop.services import access
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def list_units(kind: str | None = None, *, include_inactive: bool = False) -> li
 
 
 def add_unit(name: str, kind: str = "部门") -> int:
+    access.require_centre()
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写单位名称"})
@@ -57,6 +59,7 @@ def add_unit(name: str, kind: str = "部门") -> int:
 
 
 def update_unit(unit_id: int, *, name: str | None = None, kind: str | None = None, active: bool | None = None) -> None:
+    access.require_centre()
     unit = Unit.get_or_none(Unit.id == unit_id)
     if unit is None:
         raise NotFoundError("单位不存在")
@@ -91,6 +94,7 @@ def list_people(*, leaders_first: bool = False) -> list[PersonItem]:
 
 def save_person(values: dict, person_id: int | None = None) -> int:
     """Create or update a person; values: name, title, unit_id, phone, is_leader."""
+    access.require_centre()
     name = (values.get("name") or "").strip()
     errors = {}
     if not name:

@@ -37,6 +37,7 @@ PAGES = [
     ("targets", "目标任务", "desktop.views.targets_page", "TargetsPage"),
     ("stats", "统计概览", "desktop.views.stats_page", "StatsPage"),
     ("exchange", "数据交换", "desktop.views.exchange_page", "ExchangePage"),
+    ("audit", "修改痕迹", "desktop.views.audit_page", "AuditPage"),
     ("reference", "单位与人员", "desktop.views.reference_page", "ReferencePage"),
     ("settings", "设置", "desktop.views.settings_page", "SettingsPage"),
 ]

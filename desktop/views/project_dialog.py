@@ -67,6 +67,16 @@ class ProjectDialog(QDialog):
         QVBoxLayout(self.lifecycle_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs.addTab(self.lifecycle_tab, "生命周期（23 步）")
         self.tabs.addTab(self.history_table, "状态历史")
+        # 到位资金 and 累计完成投资 are dated monthly entries; the form shows their running totals.
+        self.funds_tab = QWidget()
+        QVBoxLayout(self.funds_tab).setContentsMargins(0, 0, 0, 0)
+        self.funds_panel = None
+        self.tabs.addTab(self.funds_tab, "资金（按月）")
+        from desktop.views.audit_page import ProjectHistoryWidget
+
+        self.project_history = ProjectHistoryWidget(project_id)
+        self.tabs.addTab(self.project_history, "修改记录")
+        self._version: int | None = None
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -252,6 +262,8 @@ class ProjectDialog(QDialog):
             self.tabs.setTabEnabled(index, False)
             self.tabs.setTabToolTip(index, "保存项目后才能记录生命周期步骤")
             self.tabs.setTabEnabled(self.tabs.indexOf(self.history_table), False)
+            self.tabs.setTabEnabled(self.tabs.indexOf(self.funds_tab), False)
+            self.tabs.setTabEnabled(self.tabs.indexOf(self.project_history), False)
             return
         self.tabs.setTabEnabled(index, True)
         self.tabs.setTabEnabled(self.tabs.indexOf(self.history_table), True)
@@ -259,6 +271,16 @@ class ProjectDialog(QDialog):
             self.lifecycle_panel = LifecyclePanel(self.project_id)
             self.lifecycle_tab.layout().addWidget(self.lifecycle_panel)
             self.lifecycle_panel.changed.connect(lambda: self.saved.emit(self.project_id))
+        self.tabs.setTabEnabled(self.tabs.indexOf(self.funds_tab), True)
+        if self.funds_panel is None:
+            from desktop.views.targets_page import FundEntriesPanel
+
+            self.funds_panel = FundEntriesPanel(self.project_id)
+            self.funds_tab.layout().addWidget(self.funds_panel)
+            self.funds_panel.changed.connect(self._funds_changed)
+        self._lock_fund_totals()
+        self.tabs.setTabEnabled(self.tabs.indexOf(self.project_history), True)
+        self.project_history.set_project(self.project_id)
         self._load_history()
 
     def _connect_validation(self) -> None:
@@ -311,7 +333,27 @@ class ProjectDialog(QDialog):
         self.content_edit.setPlainText(values["content"])
         self.contact_edit.setText(values["contact"])
         self.remarks_edit.setPlainText(values["remarks"])
+        self._version = values.get("version")
         self._update_intensity()
+
+    def _lock_fund_totals(self) -> None:
+        """The two running totals are sums of the monthly entries: typed in the 资金（按月）tab, not here."""
+        for field in ("arrived_funds", "completed_investment"):
+            edit = self.amounts[field]
+            edit.edit.setReadOnly(True)
+            edit.unit.setEnabled(False)
+            edit.setToolTip("按月登记：在“资金（按月）”页添加，这里显示各月之和")
+
+    def _funds_changed(self) -> None:
+        values = projects.project_values(self.project_id)
+        dirty = self.is_dirty()
+        for field in ("arrived_funds", "completed_investment"):
+            self.amounts[field].set_value(values[field])
+        self._version = values.get("version", self._version)
+        if not dirty:
+            self._snapshot = self._raw_state()
+        self._update_dirty()
+        self.saved.emit(self.project_id)
 
     def _limit_status_date(self, project_id: int) -> None:
         """A new status change cannot predate the last one: it would be overruled by it."""
@@ -454,7 +496,9 @@ class ProjectDialog(QDialog):
                 self.project_id = projects.create_project(values)
                 self.code_label.setText(projects.project_values(self.project_id)["code"])
             else:
-                projects.update_project(self.project_id, values)
+                # The version loaded here: a save by someone else since then is a conflict, not overwritten.
+                projects.update_project(self.project_id, values, expected_version=self._version)
+            self._version = projects.project_values(self.project_id).get("version")
         except ValidationError as exc:
             for field, message in exc.errors.items():
                 if field in self.fields:

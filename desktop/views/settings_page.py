@@ -22,6 +22,8 @@ SETTINGS_PANELS: list[tuple[str, str, str]] = [
     ("即时初审", "desktop.views.reviews_page", "ReviewSettingsPanel"),
     ("专班", "desktop.views.teams_page", "TeamSettingsPanel"),
     ("备份与检查", "desktop.views.backup_panel", "BackupPanel"),
+    ("用户", "desktop.views.users_page", "UsersPanel"),
+    ("服务器", "desktop.views.connection_dialog", "ConnectionPanel"),
 ]
 
 

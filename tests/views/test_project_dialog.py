@@ -161,3 +161,51 @@ def test_a_new_status_cannot_be_dated_before_the_last_change(qtbot, sample_proje
     assert dialog.status_date.date().toPython() == dt.date(2022, 3, 1)
     assert dialog.save()
     assert projects.current_status(pid) == "正常"
+
+
+def test_monthly_funds_tab_keeps_the_running_totals(qtbot, sample_projects):
+    import datetime as dt
+
+    from desktop.services import fund_entries, projects as project_service
+
+    project_id = sample_projects["富远新型铝材产业园"]
+    dialog = ProjectDialog(project_id)
+    qtbot.addWidget(dialog)
+    index = dialog.tabs.indexOf(dialog.funds_tab)
+    assert dialog.tabs.isTabEnabled(index)
+    assert dialog.amounts["arrived_funds"].edit.isReadOnly()
+    fund_entries.add_entry(project_id, fund_entries.FUND_ARRIVED, dt.date(2022, 3, 1), Decimal(500))
+    dialog.funds_panel.changed.emit()
+    expected = project_service.project_values(project_id)["arrived_funds"]
+    assert dialog.amounts["arrived_funds"].value() == expected
+    assert not dialog.is_dirty()
+
+
+def test_saving_over_someone_elses_newer_save_is_a_conflict(qtbot, sample_projects, monkeypatch):
+    from desktop.models import Project
+    from desktop.views import project_dialog
+
+    project_id = sample_projects["富远新型铝材产业园"]
+    dialog = ProjectDialog(project_id)
+    qtbot.addWidget(dialog)
+    other = Project.get_by_id(project_id)  # another window (or PC) saves first
+    other.remarks = "别人先保存的"
+    other.save()
+    dialog.remarks_edit.setPlainText("我的修改")
+    warnings = []
+    monkeypatch.setattr(project_dialog.QMessageBox, "warning", lambda _p, title, text, *a, **k: warnings.append(text))
+    assert dialog.save() is False
+    assert warnings and "别人先保存的" in warnings[0] and "我的修改" in warnings[0]
+    assert Project.get_by_id(project_id).remarks == "别人先保存的"
+
+
+def test_history_tab_shows_the_projects_changes(qtbot, sample_projects):
+    project_id = sample_projects["血灵芝加工"]
+    dialog = ProjectDialog(project_id)
+    qtbot.addWidget(dialog)
+    dialog.remarks_edit.setPlainText("补充：企业已注册")
+    assert dialog.save()
+    history = dialog.project_history
+    texts = [history.table.item(r, c).text() for r in range(history.table.rowCount())
+             for c in range(history.table.columnCount()) if history.table.item(r, c)]
+    assert any("补充：企业已注册" in text for text in texts)
