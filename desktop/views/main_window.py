@@ -34,6 +34,7 @@ PAGES = [
     ("dashboard", "首页", "desktop.views.dashboard_page", "DashboardPage"),
     ("reviews", "即时初审", "desktop.views.reviews_page", "ReviewsPage"),
     ("teams", "专班", "desktop.views.teams_page", "TeamsPage"),
+    ("scoreboard", "积分榜", "desktop.views.scoreboard_page", "ScoreboardPage"),
     ("targets", "目标任务", "desktop.views.targets_page", "TargetsPage"),
     ("stats", "统计概览", "desktop.views.stats_page", "StatsPage"),
     ("exchange", "数据交换", "desktop.views.exchange_page", "ExchangePage"),

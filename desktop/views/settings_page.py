@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 # (tab title, module, class). A panel has an optional `load()`.
 SETTINGS_PANELS: list[tuple[str, str, str]] = [
+    ("积分", "desktop.views.scoreboard_page", "ScoringSettingsPanel"),
     ("即时初审", "desktop.views.reviews_page", "ReviewSettingsPanel"),
     ("专班", "desktop.views.teams_page", "TeamSettingsPanel"),
     ("备份与检查", "desktop.views.backup_panel", "BackupPanel"),
