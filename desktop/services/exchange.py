@@ -36,6 +36,7 @@ from desktop.errors import NotFoundError, UserError
 from desktop.models import Company, LifecycleStep, Person, Project, StatusChange, StepRecord, Unit
 from desktop.models.exchange import ExchangeBase, ExchangePartner, ExchangeSent, RecordOrigin, Tombstone
 from desktop.models.leads import Forum, Lead, Xiangxian
+from desktop.models.scoring import ScoreBulletin
 from desktop.services import access, identity
 
 FORMAT = "investdesk-exchange"
@@ -66,6 +67,8 @@ TABLES = [
     TableSpec(Forum, "座谈会", {"organiser": Unit}),
     TableSpec(Lead, "线索", {"first_unit": Unit, "responsible_person": Person, "forum": Forum, "xiangxian": Xiangxian,
                            "project": Project}),
+    # Published 通报 travel from the centre as issued (frozen rows), for the townships to read and reprint.
+    TableSpec(ScoreBulletin, "积分通报", {}, centre_only=True),
 ]
 SPEC_BY_TABLE = {spec.model._meta.table_name: spec for spec in TABLES}
 BOOKKEEPING = {"id", "uuid", "version", "updated_at"}
@@ -254,6 +257,7 @@ def _selection(partner: ExchangePartner, me_is_centre: bool) -> dict[type, set[i
         StepRecord: {i for (i,) in StepRecord.select(StepRecord.id).where(StepRecord.project.in_(projects)).tuples()},
         StatusChange: {i for (i,) in StatusChange.select(StatusChange.id).where(StatusChange.project.in_(projects)).tuples()},
         Lead: leads,
+        ScoreBulletin: None,
     }
 
 
@@ -576,6 +580,7 @@ class _Planned:
     values: dict  # field name → python value with local ids
     theirs_fields: set = field(default_factory=set)  # fields they changed since the base
     conflict_fields: set = field(default_factory=set)
+    adopt_uuid: bool = False  # a master record made here too: take the centre's UUID
 
 
 def _resolve_values(spec: TableSpec, data: dict, uuid_to_id: dict) -> tuple[dict, list[str]]:
@@ -693,7 +698,12 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
         else:
             base_version, base_data = bases.get(record["uuid"], (None, None))
             theirs, mine = _comparable(values), _comparable(_row_values(spec, local))
-            if base_version is not None and record["version"] <= base_version:
+            planned.adopt_uuid = spec.centre_only and partner.role == CENTRE and local["uuid"] != record["uuid"]
+            if spec.centre_only and partner.role == CENTRE:
+                # Master data is the centre's: its version wins, and the township's copy takes its identity.
+                change.kind = "unchanged" if theirs == mine else "changed"
+                planned.theirs_fields = {f for f in theirs if theirs[f] != mine[f]}
+            elif base_version is not None and record["version"] <= base_version:
                 change.kind = "unchanged"
             elif theirs == mine:
                 change.kind = "unchanged"
@@ -783,6 +793,8 @@ def _apply(partner: ExchangePartner, plan: list[_Planned], preview: ImportPrevie
             _set_base(partner, record["uuid"], record["version"], values)
             _touch(model, values, new_id, touched_projects)
             continue
+        if item.adopt_uuid and item.local_id is not None:
+            model.update(uuid=record["uuid"]).where(model.id == item.local_id).execute()
         if change.kind == "unchanged":
             if item.local_id is not None and record["version"] > (_bases(partner).get(record["uuid"], (0, None))[0] or 0):
                 _set_base(partner, record["uuid"], record["version"], values)

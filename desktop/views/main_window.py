@@ -33,6 +33,7 @@ PAGES = [
     ("library", "项目库", "desktop.views.project_library_page", "ProjectLibraryPage"),
     ("dashboard", "首页", "desktop.views.dashboard_page", "DashboardPage"),
     ("reviews", "即时初审", "desktop.views.reviews_page", "ReviewsPage"),
+    ("meetings", "领导小组会", "desktop.views.meetings_page", "MeetingsPage"),
     ("teams", "专班", "desktop.views.teams_page", "TeamsPage"),
     ("scoreboard", "积分榜", "desktop.views.scoreboard_page", "ScoreboardPage"),
     ("targets", "目标任务", "desktop.views.targets_page", "TargetsPage"),

@@ -306,3 +306,30 @@ def test_a_file_from_a_newer_schema_says_upgrade_first(offices, tmp_path):
     assert file.exists()
     with pytest.raises(UserError, match="请先升级"):
         _receive(centre, newer)
+
+
+def test_centre_sends_master_data_and_published_bulletins(offices, tmp_path):
+    from desktop.services import scoring
+
+    centre, town = offices
+    with centre:
+        unit = Unit.get(Unit.name == "水南镇")
+        unit.sort_order = 99
+        unit.save()
+        bulletin = scoring.publish_bulletin(scoring.period_of("half", 2022, 1), title="2022年上半年比学赶超通报",
+                                            number="第1期", published_on=dt.date(2022, 7, 5))
+        assert bulletin
+    result = _receive(town, _send(centre, "水南镇", tmp_path / "c.zip").path)
+    assert result.applied
+    with town:
+        assert [b.title for b in scoring.list_bulletins()] == ["2022年上半年比学赶超通报"]
+        assert Unit.get(Unit.name == "水南镇").sort_order == 99  # master data follows the centre
+    # A township cannot send master data or bulletins back.
+    with town:
+        unit = Unit.get(Unit.name == "水南镇")
+        unit.sort_order = 1
+        unit.save()
+    back = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "t.zip").path)
+    assert not any(c.table in ("单位", "积分通报") for c in back.changes)
+    with centre:
+        assert Unit.get(Unit.name == "水南镇").sort_order == 99
