@@ -28,12 +28,41 @@ def db_path(tmp_path):
     return tmp_path / "测试 数据" / "investdesk.db"
 
 
+# INVESTDESK_TEST_BACKEND=postgres runs the tests that use `fresh_db` on the server named by
+# INVESTDESK_TEST_PG_URL instead of a SQLite file (.ci/run does this for the service and model tests).
+# Tests that need a file (backups, file locks, paths) are marked `sqlite_only` and skip there.
+ON_SERVER = os.environ.get("INVESTDESK_TEST_BACKEND") == "postgres"
+
+
+def drop_all_server_tables(url: str) -> None:
+    from desktop import db
+    from desktop.db import database
+
+    db.connect(url)
+    try:
+        for (table,) in database.execute_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        ).fetchall():
+            database.execute_sql(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+    finally:
+        db.close()
+
+
 @pytest.fixture
-def fresh_db(db_path):
+def fresh_db(db_path, request):
     """An empty database with the default settings (23 steps, units), opened."""
     from desktop import db
     from desktop.services.database import init_database
 
+    if ON_SERVER:
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("needs a SQLite file")
+        url = os.environ["INVESTDESK_TEST_PG_URL"]
+        drop_all_server_tables(url)
+        init_database(url)
+        yield url
+        db.close()
+        return
     db_path.parent.mkdir(parents=True, exist_ok=True)
     init_database(db_path)
     yield db_path

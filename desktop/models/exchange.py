@@ -108,4 +108,5 @@ def record_tombstones(model, rows: list[dict]) -> None:
     for start in range(0, len(rows), 200):
         Tombstone.insert_many([{"table_name_": table, "record_uuid": row["uuid"], "version": row.get("version") or 1,
                                 "deleted_at": stamp} for row in rows[start:start + 200]]
-                              ).on_conflict_replace().execute()
+                              ).on_conflict(conflict_target=[Tombstone.record_uuid],
+                                            preserve=[Tombstone.version, Tombstone.deleted_at]).execute()

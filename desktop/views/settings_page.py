@@ -22,6 +22,7 @@ SETTINGS_PANELS: list[tuple[str, str, str]] = [
     ("积分", "desktop.views.scoreboard_page", "ScoringSettingsPanel"),
     ("即时初审", "desktop.views.reviews_page", "ReviewSettingsPanel"),
     ("专班", "desktop.views.teams_page", "TeamSettingsPanel"),
+    ("审批目录", "desktop.views.approvals_page", "ApprovalCatalogPanel"),
     ("备份与检查", "desktop.views.backup_panel", "BackupPanel"),
     ("用户", "desktop.views.users_page", "UsersPanel"),
     ("服务器", "desktop.views.connection_dialog", "ConnectionPanel"),
