@@ -60,6 +60,13 @@ def fresh_db(db_path, request):
         url = os.environ["INVESTDESK_TEST_PG_URL"]
         drop_all_server_tables(url)
         init_database(url)
+        # On a server the database account decides the role: make the test account its administrator,
+        # as the local file's user is, so the same tests mean the same thing on both backends.
+        from desktop.models.user import User
+        from desktop.services import access
+
+        User.create(name=access.server_login_name(), display_name="测试管理员", role="管理员")
+        access.forget_server_user()
         yield url
         db.close()
         return

@@ -30,6 +30,7 @@ from desktop.errors import UserError
 from desktop.services import approvals, lifecycle, reference
 from desktop.services.dates import format_date, parse_date
 from desktop.views.widgets import ERROR_STYLE
+from desktop.views.widgets import list_table as _table
 
 PROJECT_COLUMNS = ("项目编号", "项目名称", "已办结/总数")
 CHECK_COLUMNS = ("审批事项", "部门", "法定时限（工作日）", "代办员", "报送日期", "办结日期", "状态", "容缺受理", "办结期限", "剩余工作日", "备注")
@@ -57,19 +58,6 @@ def _cell(text, *, data=None, editable: bool = False, right: bool = False) -> QT
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
 
-
-def _table(columns, stretch: int | None) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class ApprovalsPage(QWidget):

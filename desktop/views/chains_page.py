@@ -38,6 +38,7 @@ from desktop.errors import UserError
 from desktop.services import chains, reference
 from desktop.services.dates import format_date
 from desktop.views.widgets import ERROR_STYLE
+from desktop.views.widgets import list_table as _table
 
 STRENGTH_COLOURS = {chains.STRONG: "#2e7d32", chains.WEAK: "#b26a00", chains.MISSING: "#c62828"}
 STRENGTH_BACKGROUNDS = {chains.STRONG: "#e8f5e9", chains.WEAK: "#fff4d6", chains.MISSING: "#fde0e0"}
@@ -61,19 +62,6 @@ def _cell(text, *, data=None) -> QTableWidgetItem:
     return item
 
 
-def _table(columns, stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
-
 
 class LinkBox(QFrame):
     """One link of the chain: name, strength and its local companies; click to select it."""
@@ -92,6 +80,7 @@ class LinkBox(QFrame):
         title.setWordWrap(True)
         badge = QLabel(f"{STRENGTH_WORDS[link.strength]}　本地企业 {len(link.companies)} 家　目标 {link.targets} 家")
         badge.setStyleSheet(f"color: {self.colour}; font-weight: bold;")
+        badge.setWordWrap(True)  # a narrow box on a small screen: wrap rather than cut “目标 2 家”
         names = QLabel("\n".join(name for _, name in link.companies) or "（没有本地企业）")
         names.setWordWrap(True)
         names.setAlignment(Qt.AlignmentFlag.AlignTop)

@@ -29,7 +29,11 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UserError, ValidationError
 from desktop.services import investors
-from desktop.views.widgets import ERROR_STYLE, FieldWithError
+from desktop.views.widgets import ERROR_STYLE, FieldWithError, list_table, table_cell
+
+
+def _table(columns, *, stretch: int | None = 0, editable: bool = False):
+    return list_table(columns, stretch, editable=editable)
 
 LIST_COLUMNS = ("企业名称", "统一社会信用代码", "地区", "产业", "项目数")
 CONTACT_COLUMNS = ("姓名", "职务", "电话")
@@ -39,30 +43,6 @@ LOG_COLUMNS = ("合并时间", "保留", "并入（已删除）", "其信用代�
 BAD_CELL = QColor("#fde0e0")
 
 
-def _cell(text, *, data=None, right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def _table(columns, *, stretch: int | None = 0, editable: bool = False) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    if not editable:
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class InvestorForm(QWidget):
@@ -199,8 +179,8 @@ class InvestorForm(QWidget):
         self.contact_error.setText("")
         self.projects.setRowCount(len(item.projects) if item else 0)
         for r, (project_id, code, name) in enumerate(item.projects if item else []):
-            self.projects.setItem(r, 0, _cell(code, data=project_id))
-            self.projects.setItem(r, 1, _cell(name))
+            self.projects.setItem(r, 0, table_cell(code, data=project_id))
+            self.projects.setItem(r, 1, table_cell(name))
         self.error_label.setText("")
 
     def values(self) -> dict:
@@ -336,7 +316,7 @@ class InvestorsPage(QWidget):
         table.setRowCount(len(self.items))
         for r, item in enumerate(self.items):
             for c, value in enumerate((item.name, item.credit_code, item.region, item.industry, str(item.project_count))):
-                table.setItem(r, c, _cell(value, data=item.id if c == 0 else None, right=c == 4))
+                table.setItem(r, c, table_cell(value, data=item.id if c == 0 else None, right=c == 4))
         table.blockSignals(False)
         self.count_label.setText(f"共 {len(self.items)} 家")
         for r, item in enumerate(self.items):
@@ -366,9 +346,9 @@ class InvestorsPage(QWidget):
         table = self.pair_table
         table.setRowCount(len(self.pairs))
         for r, pair in enumerate(self.pairs):
-            table.setItem(r, 0, _cell(pair.first_name, data=r))
-            table.setItem(r, 1, _cell(pair.second_name))
-            table.setItem(r, 2, _cell(pair.reason))
+            table.setItem(r, 0, table_cell(pair.first_name, data=r))
+            table.setItem(r, 1, table_cell(pair.second_name))
+            table.setItem(r, 2, table_cell(pair.reason))
         self.pair_summary.setText(f"找到 {len(self.pairs)} 对可能重复的客商" if self.pairs else "没有发现重复的客商")
         if self.pairs:
             table.selectRow(0)
@@ -379,7 +359,7 @@ class InvestorsPage(QWidget):
             values = [entry["merged_at"].strftime("%Y-%m-%d %H:%M"), entry["kept"], entry["removed"], entry["removed_credit_code"],
                       str(entry["projects_moved"]), str(entry["contacts_moved"]), entry["merged_by"]]
             for c, value in enumerate(values):
-                self.log_table.setItem(r, c, _cell(value, right=c in (4, 5)))
+                self.log_table.setItem(r, c, table_cell(value, right=c in (4, 5)))
 
     def selected_pair(self) -> investors.DuplicatePair | None:
         rows = self.pair_table.selectionModel().selectedRows()

@@ -42,7 +42,7 @@ from desktop.errors import UserError, ValidationError
 from desktop.services import access, leads, reference
 from desktop.services.dates import format_date
 from desktop.services.money import AmountError, format_yi
-from desktop.views.widgets import ERROR_STYLE, AmountEdit
+from desktop.views.widgets import ERROR_STYLE, AmountEdit, list_table, table_cell
 
 RED = QColor("#c62828")
 ERROR_ROW = QColor("#fde0e0")
@@ -62,29 +62,6 @@ def working_today() -> dt.date:
 
     return today_for_queue()
 
-def _cell(text, *, data=None, right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def _table(columns, *, stretch: int | None = None) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 def _selected_data(table: QTableWidget):
@@ -216,7 +193,7 @@ class LeadsTab(QWidget):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count_label)
-        self.table = _table(LEAD_COLUMNS)
+        self.table = list_table(LEAD_COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setMinimumSectionSize(30)
         for column, width in enumerate((84, 200, 130, 100, 64, 84, 36, 52, 100, 84)):
@@ -279,7 +256,7 @@ class LeadsTab(QWidget):
         form_buttons.addStretch(1)
 
         # --- follow-up log
-        self.follow_table = _table(FOLLOW_COLUMNS, stretch=2)
+        self.follow_table = list_table(FOLLOW_COLUMNS, stretch=2)
         self.follow_table.setMinimumHeight(110)
         self.follow_date = _date_edit()
         self.follow_who = QLineEdit()
@@ -378,7 +355,7 @@ class LeadsTab(QWidget):
                       lead.first_unit, lead.responsible_person or "（未指定）", format_date(lead.response_due), lead.grade,
                       lead.status, lead.project_code, format_date(lead.last_follow_up)]
             for c, value in enumerate(values):
-                item = _cell(value, data=lead.id if c == 0 else None)
+                item = table_cell(value, data=lead.id if c == 0 else None)
                 if lead.response_overdue and c in (4, 5):
                     item.setForeground(RED)
                     item.setToolTip("未在 1 个工作日内明确专人对接" if not lead.responded_on
@@ -455,7 +432,7 @@ class LeadsTab(QWidget):
         table.setRowCount(len(entries))
         for r, entry in enumerate(entries):
             for c, value in enumerate((format_date(entry.done_on), entry.who, entry.what, entry.next_step, format_date(entry.next_on))):
-                table.setItem(r, c, _cell(value))
+                table.setItem(r, c, table_cell(value))
         table.resizeRowsToContents()
 
     def new_lead(self) -> None:
@@ -618,7 +595,7 @@ class ForumsTab(QWidget):
         self.people: list[tuple[int, str]] = []
         self.industries: list[str] = []
 
-        self.table = _table(FORUM_COLUMNS, stretch=1)
+        self.table = list_table(FORUM_COLUMNS, stretch=1)
         self.new_button = QPushButton("新建座谈会…")
         self.edit_button = QPushButton("编辑…")
         self.new_button.clicked.connect(self.new_forum)
@@ -694,7 +671,7 @@ class ForumsTab(QWidget):
             values = [format_date(forum.held_on), forum.title, forum.kind, forum.place, forum.organiser,
                       f"{len(forum.attendee_ids)} 人：{attendees}" if attendees else "", str(forum.leads)]
             for c, value in enumerate(values):
-                table.setItem(r, c, _cell(value, data=forum.id if c == 0 else None, right=c == 6))
+                table.setItem(r, c, table_cell(value, data=forum.id if c == 0 else None, right=c == 6))
         table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
         table.setColumnWidth(5, 260)
         table.blockSignals(False)
@@ -846,7 +823,7 @@ class XiangxianTab(QWidget):
         super().__init__(parent)
         self.items: list[leads.XiangxianItem] = []
         self.current_id: int | None = None
-        self.table = _table(XIANGXIAN_COLUMNS, stretch=3)
+        self.table = list_table(XIANGXIAN_COLUMNS, stretch=3)
         self.name_edit = QLineEdit()
         self.township_combo = QComboBox()
         self.city_edit = QLineEdit()
@@ -910,7 +887,7 @@ class XiangxianTab(QWidget):
         for r, x in enumerate(self.items):
             values = [x.name, x.home_township, x.city, x.company, x.industry, x.phone, x.keeper, str(x.forums), str(x.leads)]
             for c, value in enumerate(values):
-                table.setItem(r, c, _cell(value, data=x.id if c == 0 else None, right=c >= 7))
+                table.setItem(r, c, table_cell(value, data=x.id if c == 0 else None, right=c >= 7))
         table.blockSignals(False)
         if keep is not None:
             _select_data(table, keep)

@@ -1,12 +1,23 @@
-"""Small input widgets shared by forms: amounts in 万元/亿元, fields with an inline error line."""
+"""Small widgets shared by the pages: amounts in 万元/亿元, fields with an inline error line, lists."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.services.money import AmountError, format_wan, format_yi, parse_amount
 
@@ -89,3 +100,32 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
     free = screen.availableGeometry()
     # Leave room for the window frame and title bar.
     return QSize(min(width, free.width() - 16), min(height, free.height() - 48))
+
+
+def list_table(columns, stretch: int | None = None, *, editable: bool = False) -> QTableWidget:
+    """A read-only list: whole rows selected one at a time, columns sized to their contents, and
+    column `stretch` taking the spare width."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    if not editable:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def table_cell(text, *, data=None, right: bool = False) -> QTableWidgetItem:
+    """A read-only cell; `data` rides along as the item's UserRole (an id)."""
+    item = QTableWidgetItem("" if text is None else str(text))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if data is not None:
+        item.setData(Qt.ItemDataRole.UserRole, data)
+    if right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
