@@ -333,3 +333,22 @@ def test_centre_sends_master_data_and_published_bulletins(offices, tmp_path):
     assert not any(c.table in ("单位", "积分通报") for c in back.changes)
     with centre:
         assert Unit.get(Unit.name == "水南镇").sort_order == 99
+
+
+def test_a_known_sender_signing_with_another_key_is_refused(offices, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    from desktop.services.database import set_setting
+
+    centre, town = offices
+    _new_town_project(town)
+    with town:
+        # Same installation id, another key (a forged or re-keyed file).
+        other = Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex()
+        set_setting(identity.SETTING_KEY, other)
+    file = _send(town, CENTRE_NAME, tmp_path / "1.zip").path
+    with pytest.raises(UserError, match="签名密钥与登记的“水南镇”不符"):
+        _receive(centre, file)
+    with centre:
+        assert not Project.select().where(Project.code.startswith("SN-")).exists()
