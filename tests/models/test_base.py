@@ -69,7 +69,8 @@ def test_wanyuan_amounts_round_trip_exactly(fresh_db, amount):
 def test_wanyuan_is_stored_as_whole_yuan(fresh_db):
     project = _project("T-2022-0001", Decimal("12345.6789"))
     raw = Project.select(Project.total_investment).where(Project.id == project.id).tuples().get()
-    stored = Project._meta.database.execute_sql("SELECT total_investment FROM project WHERE id = ?", (project.id,)).fetchone()[0]
+    database = Project._meta.database
+    stored = database.execute_sql(f"SELECT total_investment FROM project WHERE id = {database.param}", (project.id,)).fetchone()[0]
     assert stored == 123456789
     assert raw[0] == Decimal("12345.6789")
 
