@@ -1,15 +1,49 @@
 """Benchmark: end-to-end Excel import of a generated 10,000-row × 20-column workbook
-(read, validate, dedupe, write) against python-calamine's bare read of the same file.
+(read, validate, dedupe, write) against python-calamine's bare read of the same file; and the peak
+memory of a 100,000-row import, with its progress callback counted.
 
-    .venv/bin/python bench/import.py [--rows 10000] [--repeat 3]
+    .venv/bin/python bench/import.py [--rows 10000] [--repeat 3] [--peak-rows 100000] [--breakdown] [--json]
 
-Target: import ≤ 5 × the bare read.
+Target: import ≤ 5 × the bare read; 100,000 rows with a peak under 500 MB and a moving progress bar.
+The bare read and the imports take turns (each import into a fresh database); the best of --repeat
+is reported, as wall time and as CPU time of this process (the CPU ratio is steadier on a busy
+machine). The first import in a process also loads pypinyin's dictionaries (~0.3 s, see below); it
+is printed on its own line and is not the best-of figure.
+
+Where the time goes (10,000 rows; CPU seconds of the best of 5 runs, `--breakdown`, on the shared
+2-core machine, 2026-11-27 03:49, when calamine's bare read took 0.27 s):
+    read (calamine + sheet metadata)                0.26   the bare read itself
+    row checks (_check_rows: cells, dates, units,
+      contact, stage words, validate_project)       0.47   was ≈ 0.6: the column kind is decided once
+                                                           per column, each distinct date read once,
+                                                           the skip test stops at 3 filled cells
+    inserts (_bulk_insert)                          1.0    of which SQLite ≈ 0.65: 10,000 projects into
+                                                           15 indexes ≈ 0.26, 30,000 step records into 9
+                                                           indexes ≈ 0.40; value conversion ≈ 0.3
+    everything else in commit (codes, stages,
+      pinyin initials, backup, progress)            0.4
+    pypinyin's dictionaries: first import only      0.3    (phrases_dict.json alone: 0.31 s to parse)
+Before this work the step records' inserts alone took 1.7–1.9 s CPU: migration 4's trigger runs an
+UPDATE per inserted record; the import now suspends it inside its own transaction and writes the
+copy of 总投资 with each record (desktop/services/excel_import.py, _StepRecordWriter).
+Ratio: original code ≈ 13–17 × (CPU, same run), 18.7 × wall in this script at 03:07; now ≈ 8 ×
+(7.9 × wall, 8.0 × CPU at 03:49; 10.2 × wall inside a busy run_all). ≤ 5 × (≈ 1.2 s) is not reached:
+SQLite's index maintenance plus the bare read already take ≈ 0.9 s. Dropping two redundant
+step_record indexes (step_record_project_id — a prefix of the unique (project_id, step_id);
+step_record_done_on — a prefix of step_record_board) saves ≈ 0.1–0.15 s; a multi-row VALUES insert
+instead of executemany saves nothing (measured).
+
+Peak memory of a 100,000-row import (child process, ru_maxrss): 806 MB before, 461 MB after (rows let
+go of once checked, projects and step records written 1,000 at a time, no copy of each row's values
+in commit, slots on the per-row dataclasses); the progress callback is called 201 times while
+analysing and 301 times while writing, through 101 distinct percentages each.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import sys
 import tempfile
@@ -22,6 +56,9 @@ sys.path.insert(0, str(ROOT))
 HEADER = ["序号", "项目编号", "项目名称", "投资方", "总投资（万元）", "其中：固定资产投资（万元）", "用地面积（亩）",
           "项目进展", "形象进度", "签约时间", "入库时间", "开工时间", "年度计划投资", "累计完成投资", "到位资金",
           "责任单位", "挂钩领导", "所在乡镇", "产业类别", "联系人及电话"]
+SHEET = "项目清单"
+TARGET_RATIO = 5.0
+TARGET_PEAK_MB = 500.0
 
 
 def build(path: Path, rows: int) -> None:
@@ -31,7 +68,7 @@ def build(path: Path, rows: int) -> None:
 
     rnd = random.Random(7)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("项目清单")
+    ws = wb.create_sheet(SHEET)
     ws.append(["将乐县2022年招商引资项目清单"])
     ws.append(HEADER)
     stages = ["洽谈中", "签约", "已开工", "土建完成80%", "投产", "初审"]
@@ -48,42 +85,183 @@ def build(path: Path, rows: int) -> None:
     wb.save(path)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=10000)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs (each import into a fresh database)")
-    args = parser.parse_args()
+def bare_read(book: Path) -> int:
     from python_calamine import CalamineWorkbook
+
+    return len(CalamineWorkbook.from_path(str(book)).get_sheet_by_name(SHEET).to_python(skip_empty_area=False))
+
+
+class Breakdown:
+    """CPU seconds of the import's phases, by wrapping the service's internal steps (--breakdown)."""
+
+    PHASES = {"read_table": "read (calamine + metadata)", "_check_rows": "row checks",
+              "_bulk_insert": "inserts (SQL + value conversion)", "_InitialsCache": "pypinyin set-up"}
+
+    def __init__(self, module):
+        self.seconds: dict[str, float] = {}
+        for name in self.PHASES:
+            if hasattr(module, name):
+                setattr(module, name, self._timed(name, getattr(module, name)))
+
+    def _timed(self, name, fn):
+        def timed(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.process_time() - started
+        return timed
+
+
+def child_import(book: Path) -> dict:
+    """One import into a fresh database with a progress callback: what a user's 100,000-row import does."""
+    from desktop import db
+    from desktop.services import excel_import
+    from desktop.services.database import init_database
+
+    phases: dict[str, list[int]] = {"analyse": [], "commit": []}
+    current = phases["analyse"]
+
+    def progress(done: int, total: int) -> bool:
+        current.append(int(100 * done / total) if total else 100)
+        return True
+    with tempfile.TemporaryDirectory() as folder:
+        init_database(Path(folder) / "peak.db")
+        started = time.perf_counter()
+        analysis = excel_import.analyse(book, progress=progress)
+        analysed = time.perf_counter() - started
+        current = phases["commit"]
+        outcome = excel_import.commit(analysis, progress=progress)
+        total = time.perf_counter() - started
+        db.close()
+    return {
+        "rows": analysis.rows_read, "imported": outcome.imported, "analyse_s": analysed, "total_s": total,
+        "progress": {name: {"calls": len(values), "distinct_percent": len(set(values)),
+                            "monotonic": values == sorted(values), "last": values[-1] if values else None}
+                     for name, values in phases.items()},
+    }
+
+
+def measure_peak(rows: int, folder: Path) -> dict:
+    """Build a `rows`-row workbook, import it in a child process; its peak RSS and progress calls."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from memory import run_measured
+
+    book = folder / f"peak-{rows}.xlsx"
+    started = time.perf_counter()
+    build(book, rows)
+    built = time.perf_counter() - started
+    result = run_measured([sys.executable, __file__, "--child-import", str(book)], cwd=str(ROOT))
+    if result.returncode != 0:
+        raise SystemExit(f"the {rows}-row import failed:\n{result.stderr[-3000:]}")
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures.update(peak_mb=result.peak_mb, build_s=built, child_s=result.seconds, sheet_rows=rows)
+    return figures
+
+
+def progress_moved(peak: dict) -> bool:
+    """Each phase called back in order, through several percentages, up to 100 %."""
+    return all(p["monotonic"] and p["last"] == 100 and p["distinct_percent"] >= 3 for p in peak["progress"].values())
+
+
+def report_peak(peak: dict) -> None:
+    print(f"{peak['sheet_rows']:,} rows in a child process: import {peak['total_s']:.1f} s "
+          f"(analyse {peak['analyse_s']:.1f} s), imported {peak['imported']:,}; peak RSS {peak['peak_mb']:.0f} MB "
+          f"(target < {TARGET_PEAK_MB:g} MB) {'met' if peak['peak_mb'] < TARGET_PEAK_MB else 'MISSED'}")
+    print("  progress callback: " + "; ".join(
+        f"{name} {p['calls']} calls, {p['distinct_percent']} distinct percentages, ends at {p['last']} %"
+        for name, p in peak["progress"].items()) + f" — {'moving' if progress_moved(peak) else 'NOT MOVING'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="best of N runs (each import into a fresh database); 0: only the --peak-rows import")
+    parser.add_argument("--peak-rows", type=int, default=0,
+                        help="also import a workbook of this many rows in a child process and report its peak memory")
+    parser.add_argument("--breakdown", action="store_true", help="print the CPU time of each phase (best run)")
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON holding every figure")
+    parser.add_argument("--child-import", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_import:
+        print(json.dumps(child_import(args.child_import)))
+        return 0
 
     from desktop import db
     from desktop.services import excel_import
     from desktop.services.database import init_database
 
+    breakdown = Breakdown(excel_import) if args.breakdown else None
+    best: dict[str, float] = {}
+    phase_best: dict[str, float] = {}
+    first_import = None
+
+    def keep(key: str, value: float) -> None:
+        best[key] = min(best.get(key, float("inf")), value)
+
+    if args.repeat < 1:
+        if not args.peak_rows:
+            parser.error("--repeat 0 needs --peak-rows")
+        with tempfile.TemporaryDirectory() as folder:
+            peak = measure_peak(args.peak_rows, Path(folder))
+        report_peak(peak)
+        if args.json:
+            print(json.dumps({"peak": peak, "target_peak_mb": TARGET_PEAK_MB}))
+        return 0
+
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         book = folder / "bench.xlsx"
         build(book, args.rows)
-        # Best of --repeat runs for both sides (a single run varies by ±30 % on a busy machine);
-        # every import run starts from an empty database.
-        bare = analysed = total = float("inf")
         for run in range(args.repeat):
-            started = time.perf_counter()
-            rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("项目清单").to_python(skip_empty_area=False)
-            bare = min(bare, time.perf_counter() - started)
-        for run in range(args.repeat):
+            # The bare read and the import take turns, so both see the same machine load.
+            wall, cpu = time.perf_counter(), time.process_time()
+            sheet_rows = bare_read(book)
+            keep("bare_wall", time.perf_counter() - wall)
+            keep("bare_cpu", time.process_time() - cpu)
             init_database(folder / f"bench{run}.db")
-            started = time.perf_counter()
+            if breakdown:
+                breakdown.seconds.clear()
+            wall, cpu = time.perf_counter(), time.process_time()
             analysis = excel_import.analyse(book)
-            analysed = min(analysed, time.perf_counter() - started)
+            keep("analyse_wall", time.perf_counter() - wall)
             outcome = excel_import.commit(analysis)
-            total = min(total, time.perf_counter() - started)
+            total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
             db.close()
-    print(f"rows in sheet:        {len(rows)}")
-    print(f"calamine bare read:   {bare:.3f} s")
-    print(f"analyse:              {analysed:.3f} s  (valid {analysis.valid}, errors {len(analysis.errors)}, "
+            if first_import is None:
+                first_import = total_wall
+            elif total_cpu < best.get("import_cpu", float("inf")) and breakdown:
+                phase_best = dict(breakdown.seconds)
+            keep("import_wall", total_wall)
+            keep("import_cpu", total_cpu)
+        peak = measure_peak(args.peak_rows, folder) if args.peak_rows else None
+
+    ratio_wall = best["import_wall"] / best["bare_wall"]
+    ratio_cpu = best["import_cpu"] / best["bare_cpu"]
+    print(f"rows in sheet:        {sheet_rows}  (best of {args.repeat}; wall time, CPU time of this process)")
+    print(f"calamine bare read:   {best['bare_wall']:.3f} s   cpu {best['bare_cpu']:.3f} s")
+    print(f"analyse:              {best['analyse_wall']:.3f} s  (valid {analysis.valid}, errors {len(analysis.errors)}, "
           f"warnings {len(analysis.warnings)}, duplicates {len(analysis.duplicates)})")
-    print(f"analyse + commit:     {total:.3f} s  (imported {outcome.imported})")
-    print(f"ratio:                {total / bare:.1f} × (target ≤ 5 ×)")
+    print(f"analyse + commit:     {best['import_wall']:.3f} s   cpu {best['import_cpu']:.3f} s  (imported {outcome.imported})")
+    print(f"first import (cold):  {first_import:.3f} s  (loads pypinyin's dictionaries; not in the best-of)")
+    verdict = "met" if ratio_wall <= TARGET_RATIO else "MISSED"
+    print(f"ratio:                {ratio_wall:.1f} × wall, {ratio_cpu:.1f} × cpu (target ≤ {TARGET_RATIO:g} ×) {verdict}")
+    if breakdown and phase_best:
+        print("CPU by phase (best run after the first):")
+        for name, label in Breakdown.PHASES.items():
+            if name in phase_best:
+                print(f"  {label:36} {phase_best[name]:.3f} s")
+        rest = best["import_cpu"] - sum(phase_best.values())
+        print(f"  {'everything else':36} {rest:.3f} s  (approximate: best runs differ)")
+    if peak:
+        report_peak(peak)
+    if args.json:
+        figures = {"rows": args.rows, "repeat": args.repeat, **best, "first_import_wall": first_import,
+                   "ratio_wall": ratio_wall, "ratio_cpu": ratio_cpu, "target_ratio": TARGET_RATIO,
+                   "imported": outcome.imported, "phases_cpu": phase_best, "peak": peak,
+                   "target_peak_mb": TARGET_PEAK_MB}
+        print(json.dumps(figures))
     return 0
 
 

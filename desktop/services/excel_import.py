@@ -153,6 +153,8 @@ _EMPTY_WORDS = {"待定", "—", "-", "--", "——", "/", "无", "暂无", "未
 _MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 _LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3}[-－—]?\d{7,8})(?!\d)")
 _DIGITS_RE = re.compile(r"[\d\-－—]{5,}")
+_CONTACT_SEPARATORS_RE = re.compile(r"[\s/／,，;；、:：()（）]+")
+_CONTACT_LABEL_RE = re.compile(r"^(联系人|电话|手机)\s*")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 MAX_HEADER_SEARCH = 15
@@ -162,7 +164,7 @@ CANCELLED = "已取消"
 
 
 # --- public data ----------------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)  # slots: a 100,000-row list holds tens of thousands of these
 class Issue:
     row: int
     column: str
@@ -172,7 +174,7 @@ class Issue:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)
 class Duplicate:
     row: int
     matches: int | str
@@ -189,7 +191,7 @@ class ImportOutcome:
     skipped: int
 
 
-@dataclass
+@dataclass(slots=True)
 class ImportRow:
     """One row that passed the checks (possibly a duplicate): the values to write."""
 
@@ -553,8 +555,8 @@ def _split_contact(text: str) -> tuple[str, str, str | None]:
     rest = text
     for phone in phones:
         rest = rest.replace(phone, " ")
-    name = re.sub(r"[\s/／,，;；、:：()（）]+", " ", rest).strip()
-    name = re.sub(r"^(联系人|电话|手机)\s*", "", name).strip()
+    name = _CONTACT_SEPARATORS_RE.sub(" ", rest).strip()
+    name = _CONTACT_LABEL_RE.sub("", name).strip()
     warning = None
     if not phones and _DIGITS_RE.search(text):
         warning = f"联系电话“{_DIGITS_RE.search(text).group(0)}”格式不对（手机 11 位，座机如 0598-2321234）"
@@ -743,7 +745,12 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
 
 
 def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str | None:
-    filled = [(c, v) for c, v in enumerate(row) if v is not None and (type(v) is not str or v.strip())]
+    filled = []  # the first three filled cells are all the checks below need (but for a footnote's)
+    for c, v in enumerate(row):
+        if v is not None and (type(v) is not str or v.strip()):
+            filled.append((c, v))
+            if len(filled) == 3:
+                break
     if not filled:
         return "blank"
     for _c, v in filled[:3]:
@@ -756,9 +763,9 @@ def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str 
             return "section"
         if c != name_col and isinstance(v, str) and (c == 0 or c not in mapping):
             return "section"
-    elif _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first_text)) and first_text.startswith(("注", "备注")):
+    elif first_text.startswith(("注", "备注")) and _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first_text)):
         # “注：……” possibly merged over a few cells, the rest empty
-        if all(_text(v) == first_text for _, v in filled):
+        if all(_text(v) == first_text for v in row if v is not None and (type(v) is not str or v.strip())):
             return "footnote"
     return None
 
@@ -771,6 +778,28 @@ def _is_example(row: list, name_col: int | None, remarks_col: int | None) -> boo
     if not isinstance(name, str) or not isinstance(remarks, str):
         return False
     return "(示例)" in unicodedata.normalize("NFKC", name) and remarks.strip().startswith(EXAMPLE_MARK)
+
+
+_CONTACT, _CODE, _MONEY, _AREA, _DATE, _STAGE, _UNIT, _LEADER, _INDUSTRY, _NAME, _TEXT = (
+    "contact", "code", "money", "area", "date", "stage", "unit", "leader", "industry", "name", "text")
+
+
+def _kind_of(key: str) -> str:
+    """The column kind (one of the constants above: compared with `is` in the row loop)."""
+    plain = {"contact": _CONTACT, "code": _CODE, "stage": _STAGE, "leader": _LEADER, "industry": _INDUSTRY}
+    if key in plain:
+        return plain[key]
+    if key in MONEY_KEYS:
+        return _MONEY
+    if key == "land_area":
+        return _AREA
+    if key in DATE_STEPS:
+        return _DATE
+    if key in UNIT_KEYS:
+        return _UNIT
+    if key in ("name", "investor_name"):
+        return _NAME
+    return _TEXT
 
 
 def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference, today: dt.date, progress) -> None:
@@ -786,11 +815,18 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
     total_rows = len(rows) - header.last - 1
     from desktop.services.projects import validate_project
 
+    def label(c: int) -> str:
+        return labels[c] if c < len(labels) else ""
+
+    # What each mapped column holds, decided once for the sheet rather than once a cell.
+    plan = [(c, key, _kind_of(key), header.units[c] if c < len(header.units) else "") for c, key in mapping.items()]
+    dates_read: dict = {}
     for index in range(header.last + 1, len(rows)):
         done = index - header.last
         if done % 500 == 0:
             _check_progress(progress, done, total_rows)
         row = rows[index]
+        rows[index] = None  # let go of each row once read (100,000 rows: ~70 MB); the report keeps copies
         excel_row = index + 1
         if _skip_kind(row, name_col, mapping) or _is_example(row, name_col, remarks_col):
             continue
@@ -798,38 +834,31 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
         errors: list[Issue] = []
         warnings: list[Issue] = []
 
-        def label(c: int) -> str:
-            return labels[c] if c < len(labels) else ""
-
-        def cell(c: int):
-            return row[c] if c < len(row) else None
-
         values: dict = {}
         pending: dict[str, str] = {}
         steps: dict[int, dt.date] = {}
         stage_words: list[tuple[int, str]] = []
         contact_parts: list[str] = []
-        for c, key in mapping.items():
-            value = cell(c)
-            if key == "contact":
+        width = len(row)
+        for c, key, kind, unit in plan:
+            value = row[c] if c < width else None
+            if kind is _CONTACT:
                 if not _blank(value):
                     contact_parts.append(_text(value))
                 continue
-            if _blank(value):
+            if value is None or (isinstance(value, str) and not value.strip()):  # _blank(value)
                 continue
             try:
-                if key == "code":
-                    code, warning = _code(value)
-                    if warning:
-                        warnings.append(Issue(excel_row, label(c), warning))
-                    if code:
-                        values["code"] = code
-                elif key in MONEY_KEYS:
-                    values[key] = _amount(value, header.units[c] if c < len(header.units) else "")
-                elif key == "land_area":
-                    values[key] = _area(value)
-                elif key in DATE_STEPS:
-                    day, warning = _date(value)
+                if kind is _MONEY:
+                    values[key] = _amount(value, unit)
+                elif kind is _DATE:
+                    # Lists repeat their dates: each distinct cell is read once (the cell's type is part
+                    # of the key, as 1 == 1.0 == True).
+                    date_key = (value.__class__, value)
+                    read = dates_read.get(date_key)
+                    if read is None:
+                        read = dates_read[date_key] = _date(value)
+                    day, warning = read
                     if warning:
                         warnings.append(Issue(excel_row, label(c), warning))
                     if day is not None:
@@ -839,9 +868,9 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                             warnings.append(Issue(excel_row, label(c), f"日期 {day.isoformat()} 不合理，未记录"))
                         else:
                             steps[DATE_STEPS[key]] = day
-                elif key == "stage":
-                    stage_words.append((c, _text(value)))
-                elif key in UNIT_KEYS:
+                elif kind is _NAME:
+                    values[key] = _text(value).replace("\n", "")
+                elif kind is _UNIT:
                     name = _text(value)
                     unit_id = _lookup_unit(name, ref.townships if key == "township" else ref.units)
                     if unit_id is None and key == "township":
@@ -852,7 +881,17 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                         warnings.append(Issue(excel_row, label(c), f"“{name}”不在{what}列表中，已留空（可先在设置中添加，或导入时选择创建缺少的{what}）"))
                     else:
                         values[key + "_id"] = unit_id
-                elif key == "leader":
+                elif kind is _CODE:
+                    code, warning = _code(value)
+                    if warning:
+                        warnings.append(Issue(excel_row, label(c), warning))
+                    if code:
+                        values["code"] = code
+                elif kind is _AREA:
+                    values[key] = _area(value)
+                elif kind is _STAGE:
+                    stage_words.append((c, _text(value)))
+                elif kind is _LEADER:
                     name = _text(value)
                     person = ref.people.get(normalise_name(name))
                     if person is None:
@@ -860,15 +899,13 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                         warnings.append(Issue(excel_row, label(c), f"“{name}”不在人员列表中，挂钩领导已留空（可先在设置中添加，或导入时选择创建缺少的人员）"))
                     else:
                         values["leader_id"] = person
-                elif key == "industry":
+                elif kind is _INDUSTRY:
                     name = _text(value)
                     if name in ref.industries:
                         values["industry"] = name
                     else:
                         pending["industry"] = name[:64]
                         warnings.append(Issue(excel_row, label(c), f"产业“{name}”不在产业列表中，已留空（导入时可选择创建缺少的产业）"))
-                elif key in ("name", "investor_name"):
-                    values[key] = _text(value).replace("\n", "")
                 else:
                     values[key] = _text(value)
             except _Bad as exc:
@@ -999,6 +1036,12 @@ class _InitialsCache:
         self._hans: dict[str, bool] = {}
         self._words: dict[str, str] = {}
         self._runs: dict[str, str] = {}
+        # RE_HANS is ^(?:[<Chinese characters>])+$: splitting on ([<Chinese characters>]+) gives the same
+        # runs as looking at each character, in C (non-Chinese runs at even, Chinese at odd positions).
+        pattern = RE_HANS.pattern
+        self._split = None
+        if pattern.startswith("^(?:[") and pattern.endswith("])+$"):
+            self._split = re.compile("(" + pattern[len("^(?:"):-len(")+$")] + "+)", RE_HANS.flags).split
 
     def _word(self, word: str) -> str:
         initials = self._words.get(word)
@@ -1009,6 +1052,8 @@ class _InitialsCache:
 
     def _run(self, run: str, hans: bool) -> str:
         if not hans:  # pypinyin leaves these as they are (errors=list): letters and digits kept
+            if run.isascii() and run.isalnum():
+                return run.lower()  # the usual 3 or 2022 (not cached: numbers are mostly all different)
             return "".join(char.lower() for char in run if char.isalnum())
         initials = self._runs.get(run)
         if initials is None:
@@ -1021,6 +1066,9 @@ class _InitialsCache:
         text = normalise_name(name)
         if not text:
             return ""
+        if self._split is not None:
+            run = self._run
+            return "".join([run(part, i % 2 == 1) for i, part in enumerate(self._split(text)) if part])
         hans, is_hans = self._hans, self._is_hans
         parts, start, flag = [], 0, None
         for i, char in enumerate(text):
@@ -1049,7 +1097,25 @@ def _uuid_factory(count: int):
     return lambda: next(values, None) or new_uuid()
 
 
-def _bulk_insert(model, rows: list[dict], *, batch: int = 500, extra: dict[str, list] | None = None) -> None:
+def _whole_wan_first(db_value):
+    """WanYuanField.db_value, with a whole number of 万元 (nearly every amount) turned into 元 by integer
+    arithmetic: the same integer, without the Decimal string round trip."""
+    from desktop.models.base import YUAN_PER_WAN
+
+    def convert(value):
+        if value is None:
+            return None
+        if type(value) is Decimal and value.is_finite():
+            whole = int(value)
+            if whole == value:
+                return whole * YUAN_PER_WAN
+        return db_value(value)
+
+    return convert
+
+
+def _bulk_insert(model, rows: list[dict], *, batch: int = 500, extra: dict[str, list] | None = None,
+                 stamp: str | None = None) -> None:
     """Insert many rows through the DB-API cursor (peewee's insert_many builds each value as a
     query node: 10,000 projects took 6 s that way, against well under one second here).
 
@@ -1064,7 +1130,7 @@ def _bulk_insert(model, rows: list[dict], *, batch: int = 500, extra: dict[str, 
 
     fields = model._meta.fields
     names = [name for name in fields if name != "id"]
-    stamp = now().isoformat(sep=" ")
+    stamp = stamp or now().isoformat(sep=" ")
     extra = extra or {}
     columns = ", ".join([f'"{fields[n].column_name}"' for n in names] + [f'"{column}"' for column in extra])
     marks = ", ".join([database.param] * (len(names) + len(extra)))
@@ -1087,7 +1153,7 @@ def _bulk_insert(model, rows: list[dict], *, batch: int = 500, extra: dict[str, 
     for name in names:
         f = fields[name]
         if isinstance(f, WanYuanField):
-            conv = f.db_value
+            conv = _whole_wan_first(f.db_value)
         elif isinstance(f, (peewee.DecimalField, peewee.BooleanField)):
             conv = (lambda field: lambda v: plain(field.db_value(v)))(f)
         else:
@@ -1114,7 +1180,9 @@ def _bulk_insert(model, rows: list[dict], *, batch: int = 500, extra: dict[str, 
             raw = [row.get(name, missing) for row in rows]
             raw = [(factory() if factory is not None else constant) if v is missing else v for v in raw]
         if conv is None:
-            columns_values.append([v if type(v) in passthrough else plain(v) for v in raw])
+            day = dt.date  # a date (not a datetime) is the usual non-plain value: its text directly
+            columns_values.append([v if type(v) in passthrough else v.isoformat() if type(v) is day else plain(v)
+                                   for v in raw])
         else:
             columns_values.append([conv(v) for v in raw])
     columns_values.extend(extra.values())
@@ -1126,7 +1194,7 @@ def _bulk_insert(model, rows: list[dict], *, batch: int = 500, extra: dict[str, 
 
 # The scoring board's trigger (migration 4) copies a project's 总投资 onto each new step record with
 # one UPDATE per inserted row; for an import's tens of thousands of records that trigger cost more than
-# all the rest of the commit (30,000 records: 3.6 s with it, 0.5 s without). Inside the import's
+# all the rest of the commit (30,000 records: ≈ 1.8 s of CPU with it, ≈ 0.6 s without). Inside the import's
 # transaction the trigger is dropped, the records are written with the copy already filled in, one
 # statement puts right any copy that differs from the project (none should), and the trigger is
 # created again from its own stored text: all of it commits or rolls back with the import.
@@ -1150,23 +1218,35 @@ def _suspendable_total_trigger(table: str) -> str | None:
     return found[0]
 
 
-def _insert_step_records(model, records: list[dict], totals: list) -> None:
-    table = model._meta.table_name
-    trigger = _suspendable_total_trigger(table) if records else None
-    if trigger is None:
-        _bulk_insert(model, records)
-        return
-    from desktop.migrations.m0004_scoring import TOTAL_COLUMN as column
+class _StepRecordWriter:
+    """write(records, totals) for new step records (totals: their projects' 总投资 as stored), then
+    finish(). Between the two the trigger is gone; should anything fail, the import's transaction
+    rolls back and brings it back with everything else."""
 
-    (before,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"').fetchone()
-    database.execute_sql(f'DROP TRIGGER "{_TOTAL_TRIGGER}"')
-    try:
-        _bulk_insert(model, records, extra={column: totals})
-        same = '(SELECT "total_investment" FROM "project" WHERE "project"."id" = "{0}"."project_id")'.format(table)
+    def __init__(self, model):
+        from desktop.migrations.m0004_scoring import TOTAL_COLUMN
+        from desktop.models.base import now
+
+        self.model, self.table, self.column = model, model._meta.table_name, TOTAL_COLUMN
+        self.stamp = now().isoformat(sep=" ")  # one updated_at for all, as when written in one batch
+        self.trigger = _suspendable_total_trigger(self.table)
+        if self.trigger is not None:
+            (self.before,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{self.table}"').fetchone()
+            database.execute_sql(f'DROP TRIGGER "{_TOTAL_TRIGGER}"')
+
+    def __call__(self, records: list[dict], totals: list) -> None:
+        extra = {self.column: totals} if self.trigger is not None else None
+        _bulk_insert(self.model, records, stamp=self.stamp, extra=extra)
+
+    def finish(self) -> None:
+        if self.trigger is None:
+            return
+        table, column = self.table, self.column
+        same = f'(SELECT "total_investment" FROM "project" WHERE "project"."id" = "{table}"."project_id")'
         database.execute_sql(f'UPDATE "{table}" SET "{column}" = {same} WHERE "id" > ? AND "{column}" IS NOT {same}',
-                             (before,))
-    finally:
-        database.execute_sql(trigger)
+                             (self.before,))
+        database.execute_sql(self.trigger)
+        self.trigger = None
 
 
 def commit(analysis: ImportAnalysis, *, on_duplicate: str = "skip", create_missing: bool = False, progress=None,
@@ -1205,6 +1285,8 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
     initials = _InitialsCache()
 
     def resolve(item: ImportRow) -> dict:
+        if not create_missing:
+            return item.values  # only read from here on: no copy (100,000 rows: ~100 MB less)
         values = dict(item.values)
         if create_missing:
             for key in UNIT_KEYS:
@@ -1293,69 +1375,75 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
                 used_codes.add(normalise_name(code))
                 return code
 
-    project_rows = []
-    step_plan: list[tuple[str, dict[int, dt.date], dict]] = []
-    for item, values in new_items:
-        code = values.get("code", "")
-        if not code or normalise_name(code) in used_codes:
-            code = fresh_code()
-        else:
-            used_codes.add(normalise_name(code))
-        name = values["name"].strip()
-        derived = lifecycle.derive_stage([(n, d, False) for n, d in item.steps.items()])
-        investor = (values.get("investor_name") or "").strip()
-        row = {
-            "code": code,
-            "name": name[:200],
-            "name_norm": normalise_name(name)[:200],
-            "name_initials": initials(name)[:200],
-            "investor": companies.get(normalise_name(investor)) if investor else None,
-            "industry": (values.get("industry") or "")[:64],
-            "content": values.get("content") or "",
-            "land_area": values.get("land_area"),
-            "progress_text": values.get("progress_text") or "",
-            "township": values.get("township_id"),
-            "responsible_unit": values.get("responsible_unit_id"),
-            "first_unit": values.get("first_unit_id"),
-            "leader": values.get("leader_id"),
-            "signing_mode": values.get("signing_mode") or "",
-            "contact": values.get("contact") or "",
-            "remarks": values.get("remarks") or "",
-            "stage_no": derived.stage_no,
-            "signed_on": derived.signed_on,
-            "library_on": derived.library_on,
-            "started_on": derived.started_on,
-            "operating_on": derived.operating_on,
-        }
-        for key in MONEY_KEYS:
-            row[key] = values.get(key)
-        project_rows.append(row)
-        step_plan.append((code, item.steps, row))
-    for start in range(0, len(project_rows), 1000):
-        _bulk_insert(Project, project_rows[start:start + 1000])
+    # Built and written 1,000 projects (and their step records) at a time: a 100,000-row list never
+    # holds every project's row and every step record in memory at once. Ids and the order of writing
+    # are the same as writing all projects first: each batch's step records follow its projects.
+    total_of = _whole_wan_first(Project.total_investment.db_value)
+    imported = 0
+    project_table = Project._meta.table_name
+    write_steps = _StepRecordWriter(StepRecord) if new_items else None
+    for start in range(0, len(new_items), 1000):
+        project_rows = []
+        step_plan: list[tuple[str, dict[int, dt.date], int | None, int | None, int]] = []
+        for item, values in new_items[start:start + 1000]:
+            code = values.get("code", "")
+            if not code or normalise_name(code) in used_codes:
+                code = fresh_code()
+            else:
+                used_codes.add(normalise_name(code))
+            name = values["name"].strip()
+            derived = lifecycle.derive_stage([(n, d, False) for n, d in item.steps.items()])
+            investor = (values.get("investor_name") or "").strip()
+            row = {
+                "code": code,
+                "name": name[:200],
+                "name_norm": normalise_name(name)[:200],
+                "name_initials": initials(name)[:200],
+                "investor": companies.get(normalise_name(investor)) if investor else None,
+                "industry": (values.get("industry") or "")[:64],
+                "content": values.get("content") or "",
+                "land_area": values.get("land_area"),
+                "progress_text": values.get("progress_text") or "",
+                "township": values.get("township_id"),
+                "responsible_unit": values.get("responsible_unit_id"),
+                "first_unit": values.get("first_unit_id"),
+                "leader": values.get("leader_id"),
+                "signing_mode": values.get("signing_mode") or "",
+                "contact": values.get("contact") or "",
+                "remarks": values.get("remarks") or "",
+                "stage_no": derived.stage_no,
+                "signed_on": derived.signed_on,
+                "library_on": derived.library_on,
+                "started_on": derived.started_on,
+                "operating_on": derived.operating_on,
+            }
+            for key in MONEY_KEYS:
+                row[key] = values.get(key)
+            project_rows.append(row)
+            # The step records' copy of the project's 总投资, as stored (see _StepRecordWriter).
+            step_plan.append((code, item.steps, row["first_unit"], row["responsible_unit"],
+                              total_of(row["total_investment"])))
+        (last_id,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{project_table}"').fetchone()
+        _bulk_insert(Project, project_rows)
         _check_progress(progress, total + start, total * 2)
-    imported = len(project_rows)
-    if step_plan:
-        ids: dict[str, int] = {}
-        codes = [code for code, _, _ in step_plan]
-        wanted = set(codes)
-        for pid, code in database.execute_sql(f'SELECT "id", "code" FROM "{Project._meta.table_name}"').fetchall():
-            if code in wanted:
-                ids[code] = pid
+        imported += len(project_rows)
+        ids = dict(database.execute_sql(f'SELECT "code", "id" FROM "{project_table}" WHERE "id" > {database.param}',
+                                        (last_id,)))
         records = []
-        totals = []  # each record's copy of its project's 总投资, as stored (see _insert_step_records)
-        total_of = Project.total_investment.db_value
-        for code, steps, row in step_plan:
+        totals = []
+        for code, steps, first_unit, responsible_unit, project_total in step_plan:
             for number, day in steps.items():
                 if number not in step_ids:
                     continue
                 if number in defaults.STEPS_CREDITED_TO_FIRST_UNIT:
-                    unit = row["first_unit"] or row["responsible_unit"]
+                    unit = first_unit or responsible_unit
                 else:
-                    unit = row["responsible_unit"] or row["first_unit"]
+                    unit = responsible_unit or first_unit
                 records.append({"project": ids[code], "step": step_ids[number], "done_on": day, "unit": unit, "note": "Excel 导入"})
-                totals.append(total_of(row["total_investment"]))
-        _insert_step_records(StepRecord, records, totals)
+                totals.append(project_total)
+        write_steps(records, totals)
+    if write_steps is not None:
+        write_steps.finish()
 
     ImportRecord.create(
         file_name=analysis.file_name[:255], sha256=analysis.sha256, sheet=analysis.sheet[:128],

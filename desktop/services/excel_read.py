@@ -192,7 +192,7 @@ def read_table(path, sheet: str | None = None) -> Table:
             raise _translate(path, exc) from exc
     finally:
         _close(workbook)
-    rows = [list(r) for r in rows]
+    rows = [r if type(r) is list else list(r) for r in rows]  # calamine's rows already are fresh lists
     if not any(any(_filled(v) for v in row) for row in rows):
         raise UnreadableFileError("工作表是空的，请确认选择了填有项目的工作表", Location(file=path.name, sheet=sheet))
     return Table(sheet=sheet, sheets=names, rows=rows, merged=merged)
