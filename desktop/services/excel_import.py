@@ -1429,6 +1429,10 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
         imported += len(project_rows)
         ids = dict(database.execute_sql(f'SELECT "code", "id" FROM "{project_table}" WHERE "id" > {database.param}',
                                         (last_id,)))
+        # The trail（痕迹）: each imported project, who imported it and from which file.
+        from desktop.models.audit import record_bulk_create
+
+        record_bulk_create(Project, ids.values(), note=f"Excel 导入：{analysis.file_name}")
         records = []
         totals = []
         for code, steps, first_unit, responsible_unit, project_total in step_plan:

@@ -162,3 +162,25 @@ def test_suspending_the_trail_in_a_worker_leaves_the_gui_threads_edits_in_it(fre
         finish.set()
         thread.join()
     assert [r.row_label for r in audit.query_audit(table="投资方")] == ["界面线程里新建的公司"]
+
+
+def test_an_excel_import_leaves_each_new_project_in_the_trail(fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.services import excel_import
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "投资方", "总投资（万元）"])
+    ws.append(["痕迹测试项目甲", "甲公司", 1000])
+    ws.append(["痕迹测试项目乙", "乙公司", 2000])
+    path = tmp_path / "水南镇.xlsx"
+    wb.save(path)
+    outcome = excel_import.commit(excel_import.analyse(path))
+    assert outcome.imported == 2
+    from desktop.models.audit import AuditEntry
+
+    entries = list(AuditEntry.select().where((AuditEntry.table_name == "project") & (AuditEntry.action == "create")))
+    labels = " ".join(e.row_label for e in entries)
+    assert "痕迹测试项目甲" in labels and "痕迹测试项目乙" in labels
+    assert all("Excel 导入：水南镇.xlsx" in e.new_value for e in entries)
