@@ -110,7 +110,12 @@ def test_the_connection_dialog_tests_and_tells_in_chinese(qtbot, monkeypatch):
     dialog.user_edit.setText("zhang")
     dialog.password_edit.setText("secret")
     assert not dialog.save()
-    assert "无法连接到服务器 127.0.0.1:1" in dialog.result_label.text()
+    import importlib.util
+
+    if importlib.util.find_spec("psycopg") is not None:
+        assert "无法连接到服务器 127.0.0.1:1" in dialog.result_label.text()
+    else:  # the test extra alone has no server driver: the dialog says how to get it
+        assert "需要安装 psycopg" in dialog.result_label.text()
     assert pg_accounts.saved_connection() is None  # nothing saved after a failed test
     # A good connection (stubbed here; the postgres tests connect for real) is saved without its password.
     monkeypatch.setattr(pg_accounts, "check_connection", lambda connection, password: "连接成功：PostgreSQL 15")
@@ -120,7 +125,6 @@ def test_the_connection_dialog_tests_and_tells_in_chinese(qtbot, monkeypatch):
     from desktop import config
 
     assert "secret" not in (config.data_dir() / pg_accounts.CONNECTION_FILE).read_text(encoding="utf-8")
-    dialog.grab().save("/tmp/x/connection.png")
 
 
 def test_remember_password_is_hidden_without_a_keyring(qtbot, monkeypatch):
