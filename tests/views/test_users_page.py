@@ -42,7 +42,6 @@ def test_the_administrator_adds_a_unit_user(qtbot, admin, monkeypatch):
     assert _column(panel, 0) == ["admin", "shuinan"]
     assert _column(panel, 2) == ["管理员", "单位用户"] and _column(panel, 3) == ["", "水南镇"]
     panel.resize(1000, 500)
-    panel.grab().save("/tmp/x/users.png")
 
 
 def test_reset_stop_and_delete(qtbot, admin, no_modal_boxes, monkeypatch):
