@@ -64,20 +64,36 @@ def _demo(root: Path) -> str:
 
 
 def _window() -> str:
+    import sys
+    import time
+
     from desktop.app import create_application
     from desktop.views.main_window import MainWindow
 
-    app = create_application([])
-    window = MainWindow()
-    window.show()
-    window.load_data()
-    app.processEvents()
-    count = window.library_page.model.rowCount()
-    for index in range(window.nav.count()):
-        window.nav.setCurrentRow(index)
+    # An error inside a Qt slot does not propagate: catch every one while the pages are shown.
+    errors: list[str] = []
+    previous = sys.excepthook
+    sys.excepthook = lambda kind, exc, tb: errors.append("".join(traceback.format_exception(kind, exc, tb)))
+    try:
+        app = create_application([])
+        window = MainWindow()
+        window.show()
+        window.load_data()
         app.processEvents()
-    window.close()
-    app.processEvents()
+        count = window.library_page.model.rowCount()
+        for index in range(window.nav.count()):
+            window.nav.setCurrentRow(index)
+            # Let work started by the page (charts drawn when their figures arrive) finish.
+            deadline = time.perf_counter() + 1.0
+            while time.perf_counter() < deadline:
+                app.processEvents()
+                time.sleep(0.01)
+        window.close()
+        app.processEvents()
+    finally:
+        sys.excepthook = previous
+    if errors:
+        raise RuntimeError("页面出错：\n" + "\n".join(errors))
     if count == 0:
         raise RuntimeError("项目库是空的")
     return f"项目库 {count} 行，{window.nav.count()} 个页面"
