@@ -93,7 +93,14 @@ def _open_workbook(path: Path, head: bytes):
     if suffix not in WORKBOOK_SUFFIXES:
         if not (head.startswith(OLE_MAGIC) or head.startswith(ZIP_MAGIC)):
             raise _fail(path, f"这不是 Excel 表格文件，请选择 .xlsx、.xls、.ods 或 .csv 文件（{SAVE_AS}）")
+    # A workbook saved under the wrong extension (an .xls renamed .xlsx, as mailed files often are):
+    # calamine picks its reader by the name, so let it look at the content instead.
+    misnamed = (head.startswith(OLE_MAGIC) and suffix in {".xlsx", ".xlsm", ".ods"}) or (
+        head.startswith(ZIP_MAGIC) and suffix == ".xls")
     try:
+        if misnamed:
+            with open(path, "rb") as fh:
+                return CalamineWorkbook.from_filelike(fh)
         return CalamineWorkbook.from_path(str(path))
     except BaseException as exc:  # a Rust panic arrives as a BaseException subclass
         if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):

@@ -451,3 +451,25 @@ def test_header_variants_are_recognised():
                               "completed_investment", "arrived_funds", "responsible_unit", "leader", "township",
                               "industry", "contact", "remarks"}
     assert HEADER[1] == "项目名称"
+
+
+def test_an_xls_saved_with_an_xlsx_name_imports(fresh_db, tmp_path):
+    """Townships rename files by hand: the content decides how the workbook is read."""
+    import xlwt
+
+    from desktop.services import excel_import
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("项目")
+    for c, text in enumerate(["项目名称", "投资方", "总投资（万元）"]):
+        sheet.write(0, c, text)
+    sheet.write(1, 0, "改名的旧格式表")
+    sheet.write(1, 1, "甲公司")
+    sheet.write(1, 2, 1200)
+    real = tmp_path / "真.xls"
+    book.save(str(real))
+    renamed = tmp_path / "改了扩展名.xlsx"
+    renamed.write_bytes(real.read_bytes())
+    analysis = excel_import.analyse(renamed)
+    assert analysis.valid == 1 and not analysis.errors
+    assert excel_import.commit(analysis).imported == 1
