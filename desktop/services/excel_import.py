@@ -741,7 +741,44 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
                     if _blank(row[c0]):
                         row[c0] = rows[r0][c0] if c0 < len(rows[r0]) else ""
     _check_rows(analysis, rows, header, ref, today, progress)
+    if path_obj.suffix.lower() in (".xlsx", ".xlsm"):
+        _explain_formula_cells(analysis, path_obj)
     return analysis
+
+
+FORMULA_NOTE = "（这一格是公式，文件里没有保存计算结果：请在 Excel 或 WPS 中打开这个文件、保存后再导入）"
+MAX_FORMULA_CHECKS = 500
+
+
+def _explain_formula_cells(analysis: ImportAnalysis, path: Path) -> None:
+    """A formula cell saved without its result (a file written by another program) reads as empty:
+    say so on the row's problem instead of “missing”, since calamine cannot see formulas."""
+    issues = [i for i in analysis.errors + analysis.warnings if i.row > 0 and i.column][:MAX_FORMULA_CHECKS]
+    if not issues:
+        return
+    columns = {label: c for c, label in reversed(list(enumerate(analysis.headers)))}
+    wanted = {(i.row, columns[i.column]) for i in issues if i.column in columns}
+    if not wanted:
+        return
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # noqa: BLE001 - only an explanation; the import itself is already checked
+        return
+    try:
+        sheet = book[analysis.sheet] if analysis.sheet in book.sheetnames else book.worksheets[0]
+        low, high = min(r for r, _ in wanted), max(r for r, _ in wanted)
+        formulas = set()
+        for number, values in enumerate(sheet.iter_rows(min_row=low, max_row=high, values_only=True), low):
+            for row, column in wanted:
+                if row == number and column < len(values) and isinstance(values[column], str) and values[column].startswith("="):
+                    formulas.add((row, column))
+    finally:
+        book.close()
+    for issue in issues:
+        if (issue.row, columns.get(issue.column)) in formulas and FORMULA_NOTE not in issue.message:
+            issue.message += FORMULA_NOTE
 
 
 def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str | None:

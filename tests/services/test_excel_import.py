@@ -473,3 +473,22 @@ def test_an_xls_saved_with_an_xlsx_name_imports(fresh_db, tmp_path):
     analysis = excel_import.analyse(renamed)
     assert analysis.valid == 1 and not analysis.errors
     assert excel_import.commit(analysis).imported == 1
+
+
+def test_a_formula_saved_without_its_result_is_explained(fresh_db, tmp_path):
+    """openpyxl writes formulas without cached results, as some programs do: the cell reads empty."""
+    from openpyxl import Workbook
+
+    from desktop.services import excel_import
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "投资方", "总投资（万元）"])
+    sheet.append(["公式算出的总投资", "甲公司", "=1000+200"])
+    sheet.append(["普通项目", "乙公司", 800])
+    path = tmp_path / "有公式.xlsx"
+    book.save(path)
+    analysis = excel_import.analyse(path)
+    assert analysis.valid == 1
+    (error,) = [e for e in analysis.errors if e.row == 2]
+    assert "这一格是公式" in error.message and "保存后再导入" in error.message
