@@ -743,7 +743,49 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
     _check_rows(analysis, rows, header, ref, today, progress)
     if path_obj.suffix.lower() in (".xlsx", ".xlsm"):
         _explain_formula_cells(analysis, path_obj)
+        _warn_hidden_rows(analysis, path_obj)
     return analysis
+
+
+def hidden_rows(path: Path, sheet_name: str) -> list[int]:
+    """Excel row numbers hidden in `sheet_name` of an .xlsx (calamine does not say; the sheet's XML does)."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", ns)
+                        if s.get("name") == sheet_name), None)
+            target = next((r.get("Target") for r in rels.iterfind("p:Relationship", ns) if r.get("Id") == rid), None)
+            if target is None:
+                return []
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            text = archive.read(member).decode("utf-8", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
+    rows = []
+    for tag in re.finditer(r"<(?:\w+:)?row\b[^>]*>", text):
+        attrs = tag.group(0)
+        if re.search(r'\bhidden="(?:1|true)"', attrs):
+            number = re.search(r'\br="(\d+)"', attrs)
+            if number:
+                rows.append(int(number.group(1)))
+    return rows
+
+
+def _warn_hidden_rows(analysis: ImportAnalysis, path: Path) -> None:
+    """Hidden rows are imported like the others (the sender may have hidden them only to print), but said."""
+    hidden = [r for r in hidden_rows(path, analysis.sheet) if r > analysis.header_row]
+    for row in hidden[:50]:
+        analysis.warnings.append(Issue(row, "", "这一行在表中被隐藏，仍照常导入；如果它不该导入，请在表中删除这一行"))
+    if len(hidden) > 50:
+        analysis.warnings.append(Issue(0, "", f"表中另有 {len(hidden) - 50} 个隐藏行，也照常导入"))
 
 
 FORMULA_NOTE = "（这一格是公式，文件里没有保存计算结果：请在 Excel 或 WPS 中打开这个文件、保存后再导入）"

@@ -492,3 +492,24 @@ def test_a_formula_saved_without_its_result_is_explained(fresh_db, tmp_path):
     assert analysis.valid == 1
     (error,) = [e for e in analysis.errors if e.row == 2]
     assert "这一格是公式" in error.message and "保存后再导入" in error.message
+
+
+def test_hidden_rows_are_imported_and_said(fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.services import excel_import
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    sheet.append(["项目名称", "投资方", "总投资（万元）"])
+    sheet.append(["看得见的项目", "甲公司", 1000])
+    sheet.append(["藏起来的项目", "乙公司", 2000])
+    sheet.row_dimensions[3].hidden = True
+    path = tmp_path / "有隐藏行.xlsx"
+    book.save(path)
+    assert excel_import.hidden_rows(path, "清单") == [3]
+    analysis = excel_import.analyse(path)
+    assert analysis.valid == 2
+    assert any(w.row == 3 and "被隐藏" in w.message for w in analysis.warnings)
+    assert not any(w.row == 2 and "被隐藏" in w.message for w in analysis.warnings)
