@@ -795,7 +795,8 @@ MAX_FORMULA_CHECKS = 500
 def _explain_formula_cells(analysis: ImportAnalysis, path: Path) -> None:
     """A formula cell saved without its result (a file written by another program) reads as empty:
     say so on the row's problem instead of “missing”, since calamine cannot see formulas."""
-    issues = [i for i in analysis.errors + analysis.warnings if i.row > 0 and i.column][:MAX_FORMULA_CHECKS]
+    # Errors only: an empty required cell is where a lost formula result hurts (and warnings can be many).
+    issues = [i for i in analysis.errors if i.row > 0 and i.column][:MAX_FORMULA_CHECKS]
     if not issues:
         return
     columns = {label: c for c, label in reversed(list(enumerate(analysis.headers)))}
