@@ -11,7 +11,6 @@ to close it. No Qt here.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import os
 import tempfile
 import unicodedata
@@ -19,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from desktop.errors import Location, UserError
+from desktop.services.output_files import no_permission, os_error_message, put_in_place
 from desktop.services.project_list import (
     COL_INVESTOR,
     COL_LEADER,
@@ -90,27 +90,19 @@ def save_atomically(workbook, out_path) -> Path:
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f"~{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
     except PermissionError as exc:
-        raise UserError(f"无法在文件夹中写入文件（没有权限）：{path.parent}", Location(file=path.name)) from exc
+        raise no_permission(path) from exc
     except OSError as exc:
-        raise UserError(_os_error_message(exc, path), Location(file=path.name)) from exc
+        raise UserError(os_error_message(exc, path), Location(file=path.name)) from exc
     os.close(handle)
     temp = Path(temp_name)
     try:
         try:
             workbook.save(temp)
         except PermissionError as exc:
-            raise UserError(f"无法在文件夹中写入文件（没有权限）：{path.parent}", Location(file=path.name)) from exc
+            raise no_permission(path) from exc
         except OSError as exc:
-            raise UserError(_os_error_message(exc, path), Location(file=path.name)) from exc
-        _give_normal_permissions(temp)
-        try:
-            os.replace(temp, path)
-        except PermissionError as exc:
-            raise UserError(_locked_message(path)) from exc
-        except OSError as exc:
-            if getattr(exc, "winerror", None) in (32, 33):  # sharing/lock violation on Windows
-                raise UserError(_locked_message(path)) from exc
-            raise UserError(_os_error_message(exc, path), Location(file=path.name)) from exc
+            raise UserError(os_error_message(exc, path), Location(file=path.name)) from exc
+        put_in_place(temp, path, _locked_message(path))
     except BaseException:
         try:
             temp.unlink()
@@ -118,26 +110,6 @@ def save_atomically(workbook, out_path) -> Path:
             pass
         raise
     return path
-
-
-def _os_error_message(exc: OSError, path: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        return f"磁盘空间不足，无法保存：{path}（请清理磁盘或换一个保存位置）"
-    if exc.errno in (errno.EROFS,):
-        return f"这个位置是只读的，无法保存：{path}"
-    return f"无法保存文件 {path}：{exc.strerror or exc}"
-
-
-def _give_normal_permissions(path: Path) -> None:
-    """mkstemp creates a private file (0600); an exported file gets the usual permissions."""
-    if os.name != "posix":
-        return
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
-        os.chmod(path, 0o666 & ~mask)
-    except OSError:
-        pass
 
 
 def check_progress(progress, done: int, total: int) -> None:

@@ -26,7 +26,6 @@ No Qt here: the GUI previews and prints the file through desktop/views/pdf_previ
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import functools
 import os
 import re
@@ -69,6 +68,7 @@ from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 from reportlab.rl_config import _FUZZ
 
 from desktop.errors import Location, UserError
+from desktop.services.output_files import no_permission, os_error_message, put_in_place
 from desktop.resources import font_path
 
 __all__ = [
@@ -927,18 +927,6 @@ def _locked_message(path: Path) -> str:
             "请先关闭该文件后再试（或换一个文件名）")
 
 
-def _os_error_message(exc: OSError, path: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        return f"磁盘空间不足，无法保存：{path}（请清理磁盘或换一个保存位置）"
-    if exc.errno == errno.EROFS:
-        return f"这个位置是只读的，无法保存：{path}"
-    return f"无法保存文件 {path}：{exc.strerror or exc}"
-
-
-def _no_permission(path: Path) -> UserError:
-    return UserError(f"无法在文件夹中写入文件（没有权限）：{path.parent}", Location(file=path.name))
-
-
 class _Progress:
     """Turns reportlab's build callbacks into progress(done, total) calls; False → cancel."""
 
@@ -1019,9 +1007,9 @@ def build_pdf(
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f"~{path.stem}-", suffix=".pdf.tmp", dir=path.parent)
     except PermissionError as exc:
-        raise _no_permission(path) from exc
+        raise no_permission(path) from exc
     except OSError as exc:
-        raise UserError(_os_error_message(exc, path), Location(file=path.name)) from exc
+        raise UserError(os_error_message(exc, path), Location(file=path.name)) from exc
     os.close(handle)
     temp = Path(temp_name)
     try:
@@ -1042,21 +1030,13 @@ def build_pdf(
         except _Cancelled:
             raise UserError(CANCELLED) from None
         except PermissionError as exc:
-            raise _no_permission(path) from exc
+            raise no_permission(path) from exc
         except OSError as exc:
-            raise UserError(_os_error_message(exc, path), Location(file=path.name)) from exc
+            raise UserError(os_error_message(exc, path), Location(file=path.name)) from exc
         pages = doc.canv.page_count
         if tracker is not None:
             tracker.callback(tracker.total(), tracker.total())  # done: too late to cancel
-        _give_normal_permissions(temp)
-        try:
-            os.replace(temp, path)
-        except PermissionError as exc:
-            raise UserError(_locked_message(path)) from exc
-        except OSError as exc:
-            if getattr(exc, "winerror", None) in (32, 33):  # sharing/lock violation on Windows
-                raise UserError(_locked_message(path)) from exc
-            raise UserError(_os_error_message(exc, path), Location(file=path.name)) from exc
+        put_in_place(temp, path, _locked_message(path))
     except BaseException:
         try:
             temp.unlink()
@@ -1064,18 +1044,6 @@ def build_pdf(
             pass
         raise
     return pages
-
-
-def _give_normal_permissions(path: Path) -> None:
-    """mkstemp creates a private file (0600); a document gets the usual permissions."""
-    if os.name != "posix":
-        return
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
-        os.chmod(path, 0o666 & ~mask)
-    except OSError:
-        pass
 
 
 # --- privacy -------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import UserError, ValidationError
 from desktop.services import access, leads, reference
 from desktop.services.dates import format_date
-from desktop.services.money import AmountError, format_yi
+from desktop.services.money import AmountError
 from desktop.views.widgets import ERROR_STYLE, AmountEdit, list_table, table_cell
 
 RED = QColor("#c62828")
