@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -133,9 +133,9 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(self._initial_page)
         self._set_toolbar(self.page(self._initial_page))
         self.summary_label.setText("正在读取项目库……")
-        from desktop.views.backup_panel import start_auto_backup
-
-        self.auto_backup = start_auto_backup(self)
+        # The automatic backups start once the window is up: their module is not needed to show it.
+        self.auto_backup = None
+        QTimer.singleShot(0, self._start_auto_backup)
 
     def page(self, index: int) -> QWidget:
         """The page at `index`, built on first use."""
@@ -187,6 +187,11 @@ class MainWindow(QMainWindow):
             # The status bar always speaks of the project library.
             self._loaded.add(0)
             self.library_page.load()
+
+    def _start_auto_backup(self) -> None:
+        from desktop.views.backup_panel import start_auto_backup
+
+        self.auto_backup = start_auto_backup(self)
 
     def reload_all(self) -> None:
         """After a restore: every page reads the database again when next shown."""

@@ -77,3 +77,10 @@ def test_a_dashboard_card_opens_its_projects_in_the_library(qtbot, demo_db):
     assert "正在显示" in window.library_page.selection_label.text()
     window.library_page.selection_clear.click()
     assert window.library_page.model.rowCount() == 168
+
+
+def test_automatic_backups_start_once_the_window_is_up(qtbot, sample_projects):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.auto_backup is not None, timeout=2000)
