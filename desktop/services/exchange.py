@@ -774,6 +774,7 @@ def _apply(partner: ExchangePartner, plan: list[_Planned], preview: ImportPrevie
 
     created: dict[int, int] = {}  # placeholder (-position in plan) → new id
     touched_projects: set[int] = set()
+    agreed = {uuid: version for uuid, (version, _data) in _bases(partner).items()}
     for position, item in enumerate(plan, 1):
         spec, change, record = item.spec, item.change, item.record
         model = spec.model
@@ -796,7 +797,7 @@ def _apply(partner: ExchangePartner, plan: list[_Planned], preview: ImportPrevie
         if item.adopt_uuid and item.local_id is not None:
             model.update(uuid=record["uuid"]).where(model.id == item.local_id).execute()
         if change.kind == "unchanged":
-            if item.local_id is not None and record["version"] > (_bases(partner).get(record["uuid"], (0, None))[0] or 0):
+            if item.local_id is not None and record["version"] > (agreed.get(record["uuid"]) or 0):
                 _set_base(partner, record["uuid"], record["version"], values)
             continue
         if change.kind not in ("changed", "conflict"):
