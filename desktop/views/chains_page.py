@@ -75,7 +75,7 @@ class LinkBox(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         title = QLabel(f"<b>{link.position}. {link.name}</b>")
         title.setWordWrap(True)
-        badge = QLabel(f"{STRENGTH_WORDS[link.strength]}　本地企业 {len(link.companies)} 家　目标 {link.targets} 家")
+        badge = QLabel(f"{STRENGTH_WORDS[link.strength]}　本地企业 {len(link.companies)} 家\n目标企业 {link.targets} 家")
         badge.setStyleSheet(f"color: {self.colour}; font-weight: bold;")
         badge.setWordWrap(True)  # a narrow box on a small screen: wrap rather than cut “目标 2 家”
         names = QLabel("\n".join(name for _, name in link.companies) or "（没有本地企业）")

@@ -180,6 +180,7 @@ class ExchangePage(QWidget):
             for column, text in enumerate(cells):
                 self.partners.setItem(row, column, QTableWidgetItem(text))
         self.partners.resizeColumnsToContents()
+        self.partners.horizontalHeader().setStretchLastSection(False)
         self.partners.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         if not partners:
             self.result_label.setText(self.result_label.text() or "还没有交换伙伴：先“写出本机身份文件”交给对方，再用“登记伙伴…”读入对方的身份文件。")
