@@ -102,7 +102,7 @@ class _AuditedDelete(peewee.ModelDelete):
 
 class BaseModel(peewee.Model):
     uuid = peewee.CharField(max_length=32, unique=True, default=new_uuid)
-    updated_at = peewee.DateTimeField(default=now, index=True)
+    updated_at = peewee.DateTimeField(default=now)  # not indexed: no query looks rows up by it (migration 12)
     # DEFAULT 1 in the table too: rows written by plain SQL (another program, an old client) get one.
     version = peewee.IntegerField(default=1, constraints=[peewee.SQL("DEFAULT 1")])
 

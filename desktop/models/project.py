@@ -37,14 +37,14 @@ class Project(BaseModel):
     first_unit = peewee.ForeignKeyField(Unit, null=True, backref="+", on_delete="SET NULL")  # 首报单位
     leader = peewee.ForeignKeyField(Person, null=True, backref="+", on_delete="SET NULL")  # 挂钩领导
     signing_mode = peewee.CharField(max_length=8, default="")
-    is_key = peewee.BooleanField(default=False, index=True)
+    is_key = peewee.BooleanField(default=False)
     contact = peewee.CharField(max_length=128, default="")
     remarks = peewee.TextField(default="")
 
     # Kept by services.lifecycle / services.projects whenever steps or statuses change, so the
     # 100k-row table reads them without a join; tests check them against the derivation.
-    status = peewee.CharField(max_length=4, default="正常", index=True)
-    stage_no = peewee.IntegerField(default=0, index=True)
+    status = peewee.CharField(max_length=4, default="正常")
+    stage_no = peewee.IntegerField(default=0)
     signed_on = peewee.DateField(null=True)
     library_on = peewee.DateField(null=True, index=True)  # 入库日期
     started_on = peewee.DateField(null=True)

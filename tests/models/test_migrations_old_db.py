@@ -98,7 +98,7 @@ def test_the_upgraded_file_has_exactly_the_tables_and_columns_of_a_new_one(old_d
     assert set(old_schema) == set(new_schema)
     for table, columns in new_schema.items():
         assert old_schema[table] == columns, f"表 {table} 的列不同"
-    assert _indexes(new) <= _indexes(old_db)
+    assert _indexes(new) == _indexes(old_db)
 
 
 def test_a_backup_of_the_old_file_is_made_before_migrating(old_db):

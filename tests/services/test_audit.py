@@ -184,3 +184,26 @@ def test_an_excel_import_leaves_each_new_project_in_the_trail(fresh_db, tmp_path
     labels = " ".join(e.row_label for e in entries)
     assert "痕迹测试项目甲" in labels and "痕迹测试项目乙" in labels
     assert all("Excel 导入：水南镇.xlsx" in e.new_value for e in entries)
+
+
+def test_each_imported_project_is_in_its_own_history_with_code_and_name(fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    from desktop.models import Project
+    from desktop.models.audit import AuditEntry
+    from desktop.services import excel_import
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目编号", "项目名称", "投资方", "总投资（万元）"])
+    ws.append(["SN-2022-0101", "历史测试项目甲", "甲公司", 1000])
+    ws.append(["", "历史测试项目乙", "乙公司", 2000])
+    path = tmp_path / "历史.xlsx"
+    wb.save(path)
+    excel_import.commit(excel_import.analyse(path))
+    for project in Project.select():
+        (entry,) = AuditEntry.select().where((AuditEntry.table_name == "project") & (AuditEntry.row_id == project.id))
+        assert entry.project_id == project.id
+        assert entry.row_label == f"{project.code} {project.name}"
+        assert entry.action == "create" and entry.user_name
+    assert Project.get(Project.name == "历史测试项目甲").code == "SN-2022-0101"

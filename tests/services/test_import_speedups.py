@@ -135,18 +135,6 @@ def test_a_changed_trigger_is_left_alone_and_still_fills_the_total(fresh_db, tmp
     assert wrong == 0 and StepRecord.select().count() > 30
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(
-    st.none(),
-    st.decimals(min_value=Decimal(-10) ** 9, max_value=Decimal(10) ** 9, allow_nan=False, allow_infinity=False, places=4),
-    st.integers(min_value=-10**9, max_value=10**9).map(Decimal),
-    st.sampled_from([Decimal("1E+3"), Decimal("-0"), Decimal("15000.00"), Decimal("0.00005"), Decimal("2.5E+2")]),
-))
-def test_whole_wan_fast_path_is_db_value(amount):
-    field = WanYuanField()
-    assert ei._whole_wan_first(field.db_value)(amount) == field.db_value(amount)
-
-
 NAME_CHARS = "将乐县福建实业有限公司年产万吨新型材料及制品项目甲乙重庆长沙银行调研朝阳省藏单解会厦门区参0123456789ABCabcΣΑß（）()-·＆&Ⅱ 　、，.İ"
 
 

@@ -1,0 +1,76 @@
+"""Bulk inserts (the import's fast path) store exactly what peewee's own save() would store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from desktop.models import Company, Project, StepRecord
+from desktop.models.base import WanYuanField
+from desktop.services import bulk_write
+
+AMOUNTS = st.one_of(
+    st.none(),
+    st.decimals(min_value=Decimal(-10) ** 9, max_value=Decimal(10) ** 9, allow_nan=False, allow_infinity=False, places=4),
+    st.integers(min_value=-10**9, max_value=10**9).map(Decimal),
+    st.sampled_from([Decimal("1E+3"), Decimal("-0"), Decimal("15000.00"), Decimal("0.00005"), Decimal("2.5E+2")]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(AMOUNTS, min_size=1, max_size=12))
+def test_a_column_of_amounts_is_stored_as_db_value_stores_each(amounts):
+    field = WanYuanField()
+    expected = [field.db_value(a) for a in amounts]
+    assert bulk_write._stored_column(field, list(amounts)) == expected
+    assert [bulk_write.stored_amount(a, field.db_value) for a in amounts] == expected
+
+
+def test_new_uuids_are_distinct_version_4_hex():
+    values = bulk_write.new_uuids(2000)
+    assert len(set(values)) == 2000
+    assert all(re.fullmatch(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}", v) for v in values)
+
+
+def test_rows_read_back_as_saved_ones(fresh_db):
+    Project.create(code="T-1", name="逐条保存的项目", total_investment=Decimal("15000"),
+                           land_area=Decimal("35.5"), signed_on=dt.date(2022, 3, 15), fixed_asset_investment=None)
+    bulk_write.insert_rows(Project, [
+        {"code": "T-2", "name": "成批写入的项目", "total_investment": Decimal("15000"), "land_area": Decimal("35.5"),
+         "signed_on": dt.date(2022, 3, 15), "fixed_asset_investment": None},
+        {"code": "T-3", "name": "成批写入的项目二", "total_investment": Decimal("0.5"), "land_area": None,
+         "signed_on": None, "fixed_asset_investment": Decimal("0.25")},
+    ])
+    one, two, three = (Project.get(Project.code == c) for c in ("T-1", "T-2", "T-3"))
+    for field in ("total_investment", "land_area", "signed_on", "fixed_asset_investment", "status", "version", "is_key"):
+        assert getattr(two, field) == getattr(one, field), field
+    assert three.total_investment == Decimal("0.5") and three.fixed_asset_investment == Decimal("0.25")
+    assert three.signed_on is None and three.land_area is None
+    assert len({one.uuid, two.uuid, three.uuid}) == 3 and two.updated_at is not None
+
+
+def test_rows_that_leave_out_different_fields_take_the_defaults(fresh_db):
+    bulk_write.insert_rows(Company, [{"name": "甲公司", "name_norm": "甲公司"}, {"name": "乙公司", "credit_code": None}])
+    first, second = Company.select().order_by(Company.id)
+    assert (first.name, first.name_norm, second.name, second.name_norm) == ("甲公司", "甲公司", "乙公司", "")
+    assert first.uuid != second.uuid and first.version == second.version == 1
+
+
+def test_extra_columns_and_the_stamp_are_written(fresh_db):
+    project = Project.create(code="T-9", name="带总投资副本的项目", total_investment=Decimal("800"))
+    step = fresh_db_step()
+    bulk_write.insert_rows(StepRecord, [{"project": project.id, "step": step, "done_on": dt.date(2022, 5, 1), "note": ""}],
+                           stamp="2022-05-01 08:00:00")
+    record = StepRecord.get()
+    assert record.done_on == dt.date(2022, 5, 1) and record.updated_at == dt.datetime(2022, 5, 1, 8, 0)
+    assert record.not_applicable is False
+
+
+def fresh_db_step() -> int:
+    from desktop.models import LifecycleStep
+
+    return LifecycleStep.select(LifecycleStep.id).order_by(LifecycleStep.number).first().id
