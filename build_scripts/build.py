@@ -55,6 +55,7 @@ def write_version_file(path: Path, text: str) -> None:
 
 
 def folder_size(path: Path) -> int:
+    """Bytes of the files in the folder; symbolic links (Linux: investdesk-cli → InvestDesk) count 0."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
@@ -71,7 +72,8 @@ def build() -> Path:
     folder = DIST / "InvestDesk"
     size_mb = folder_size(folder) / 1024 / 1024
     verdict = "达标" if size_mb <= TARGET_MB else "超标"
-    print(f"built {folder} in {time.perf_counter() - started:.0f} s: {size_mb:.1f} MB (target ≤ {TARGET_MB} MB, {verdict})")
+    print(f"built {folder} in {time.perf_counter() - started:.0f} s: {size_mb:.1f} MB (target ≤ {TARGET_MB} MB, {verdict});"
+          " by part: python bench/build_size.py")
     return folder
 
 
