@@ -67,17 +67,19 @@ def _stored_amounts(column, db_value) -> list:
     return _with_gaps(column, convert)
 
 
-def stored_amount(value: Decimal | None, db_value) -> int | None:
-    """One WanYuanField value as stored (the same integer as the column conversion gives)."""
-    return _stored_amounts([value], db_value)[0]
+def stored_amounts(values: list, db_value) -> list:
+    """WanYuanField values as stored, for a column kept beside the model's (the same integers)."""
+    return _stored_amounts(values, db_value)
 
 
 def _stored_column(field, column):
     kinds = set(map(type, column))
     if isinstance(field, WanYuanField):
         return _stored_amounts(column, field.db_value)
+    if isinstance(field, peewee.BooleanField) and kinds <= {bool, _NONE}:
+        return column  # both drivers take True/False as they are
     if isinstance(field, (peewee.DecimalField, peewee.BooleanField)):
-        return [_plain(field.db_value(v)) for v in column]
+        return _with_gaps(column, lambda filled: [_plain(field.db_value(v)) for v in filled])
     if kinds <= _AS_IS:
         return column
     if kinds <= {dt.date, _NONE}:

@@ -21,7 +21,7 @@ from desktop.db import database, database_file
 from desktop.errors import Location, UserError
 from desktop.services import defaults
 from desktop.services.bulk_write import insert_rows as _bulk_insert
-from desktop.services.bulk_write import stored_amount
+from desktop.services.bulk_write import stored_amounts
 from desktop.services.dates import parse_date
 from desktop.services.excel_read import (
     Table,
@@ -840,14 +840,19 @@ def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str 
     for _c, v in filled[:3]:
         if isinstance(v, str) and _TOTAL_RE.match(unicodedata.normalize("NFKC", v)):
             return "total"
-    first_text = _text(filled[0][1])
     if len(filled) == 1:
         c, v = filled[0]
+        first_text = _text(v)
         if _SECTION_RE.match(first_text) or _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first_text)):
             return "section"
         if c != name_col and isinstance(v, str) and (c == 0 or c not in mapping):
             return "section"
-    elif first_text.startswith(("注", "备注")) and _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first_text)):
+        return None
+    first = filled[0][1]
+    if not isinstance(first, str):  # a number or a date never reads as “注……”
+        return None
+    first_text = first.strip()
+    if first_text.startswith(("注", "备注")) and _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first_text)):
         # “注：……” possibly merged over a few cells, the rest empty
         if all(_text(v) == first_text for v in row if v is not None and (type(v) is not str or v.strip())):
             return "footnote"
@@ -1359,7 +1364,7 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
     write_steps = _StepRecordWriter(StepRecord) if new_items else None
     for start in range(0, len(new_items), 1000):
         project_rows = []
-        step_plan: list[tuple[str, dict[int, dt.date], int | None, int | None, int]] = []
+        step_plan: list[tuple[str, dict[int, dt.date], int | None, int | None]] = []
         for item, values in new_items[start:start + 1000]:
             code = values.get("code", "")
             if not code or normalise_name(code) in used_codes:
@@ -1367,7 +1372,7 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
             else:
                 used_codes.add(normalise_name(code))
             name = values["name"].strip()
-            derived = lifecycle.derive_stage([(n, d, False) for n, d in item.steps.items()])
+            derived = lifecycle.derive_stage_of_done(item.steps)
             investor = (values.get("investor_name") or "").strip()
             row = {
                 "code": code,
@@ -1395,9 +1400,7 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
             for key in MONEY_KEYS:
                 row[key] = values.get(key)
             project_rows.append(row)
-            # The step records' copy of the project's 总投资, as stored (see _StepRecordWriter).
-            step_plan.append((code, item.steps, row["first_unit"], row["responsible_unit"],
-                              stored_amount(row["total_investment"], total_db_value)))
+            step_plan.append((code, item.steps, row["first_unit"], row["responsible_unit"]))
         (last_id,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{project_table}"').fetchone()
         _bulk_insert(Project, project_rows)
         _check_progress(progress, total + start, total * 2)
@@ -1410,7 +1413,9 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
             note=f"Excel 导入：{analysis.file_name}")
         records = []
         totals = []
-        for code, steps, first_unit, responsible_unit, project_total in step_plan:
+        # The step records' copy of each project's 总投资, as stored (see _StepRecordWriter).
+        project_totals = stored_amounts([row["total_investment"] for row in project_rows], total_db_value)
+        for (code, steps, first_unit, responsible_unit), project_total in zip(step_plan, project_totals):
             for number, day in steps.items():
                 if number not in step_ids:
                     continue

@@ -32,6 +32,15 @@ def derive_stage(records: list[tuple[int, dt.date, bool]]) -> Derived:
     (不涉及 counts as done for the stage); milestone dates come from steps actually done."""
     stage = max((number for number, _, _ in records), default=0)
     done = {number: day for number, day, not_applicable in records if not not_applicable}
+    return _derived(stage, done)
+
+
+def derive_stage_of_done(done: dict[int, dt.date]) -> Derived:
+    """derive_stage for steps all actually done (none 不涉及), given as step number → date."""
+    return _derived(max(done, default=0), done)
+
+
+def _derived(stage: int, done: dict[int, dt.date]) -> Derived:
     return Derived(
         stage_no=stage,
         signed_on=done.get(defaults.STEP_SIGNED),

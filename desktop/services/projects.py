@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from peewee import JOIN, fn
 
@@ -29,6 +29,8 @@ UNIT_FIELDS = ("township_id", "responsible_unit_id", "first_unit_id")
 
 # Upper bound against typing errors (an extra zero or two): 1,000 亿元.
 MAX_AMOUNT_WAN = Decimal(10000000)
+_HALF_YUAN_IN_WAN = Decimal("0.00005")
+_NUMBER_FIELDS = (*MONEY_FIELDS.items(), ("land_area", "用地面积"))
 
 
 def validate_project(values: dict, *, today: dt.date | None = None) -> dict[str, str]:
@@ -43,9 +45,9 @@ def validate_project(values: dict, *, today: dt.date | None = None) -> dict[str,
         errors["name"] = "请填写项目名称"
     elif len(name) > 200:
         errors["name"] = "项目名称不能超过 200 个字"
-    for field, label in (*MONEY_FIELDS.items(), ("land_area", "用地面积")):
+    for field, label in _NUMBER_FIELDS:
         number = values.get(field)
-        if number is not None and not Decimal(number).is_finite():
+        if number is not None and not (number if type(number) is Decimal else Decimal(number)).is_finite():
             errors[field] = f"{label}不是有效的数字"
     total = values.get("total_investment")
     if "total_investment" in errors:
@@ -54,8 +56,8 @@ def validate_project(values: dict, *, today: dt.date | None = None) -> dict[str,
         errors["total_investment"] = "请填写总投资"
     elif total > MAX_AMOUNT_WAN:
         errors["total_investment"] = "总投资超过 1000 亿元，请检查单位（万元/亿元）"
-    elif Decimal(total).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) <= 0:
-        # Stored in whole 元: less than 1 元 would be saved as 0.
+    elif total < _HALF_YUAN_IN_WAN:
+        # Stored in whole 元 (rounded half up): less than half a 元 would be saved as 0.
         errors["total_investment"] = "总投资必须大于 0"
     for field, label in MONEY_FIELDS.items():
         amount = values.get(field)

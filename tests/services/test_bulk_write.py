@@ -27,7 +27,7 @@ def test_a_column_of_amounts_is_stored_as_db_value_stores_each(amounts):
     field = WanYuanField()
     expected = [field.db_value(a) for a in amounts]
     assert bulk_write._stored_column(field, list(amounts)) == expected
-    assert [bulk_write.stored_amount(a, field.db_value) for a in amounts] == expected
+    assert bulk_write.stored_amounts(list(amounts), field.db_value) == expected
 
 
 def test_new_uuids_are_distinct_version_4_hex():

@@ -174,6 +174,15 @@ def test_derive_stage_takes_milestones_only_from_done_steps():
     assert derive_stage([(16, D(2022, 1, 1), True)]).stage_no == 16
 
 
+def test_derive_stage_of_done_steps_is_derive_stage_without_not_applicable():
+    from desktop.services.lifecycle import derive_stage_of_done
+
+    done = {9: D(2022, 3, 1), 10: D(2022, 3, 2), 19: D(2022, 4, 1), 22: D(2022, 8, 1)}
+    assert derive_stage_of_done(done) == derive_stage([(n, d, False) for n, d in done.items()])
+    assert derive_stage_of_done(done) == Derived(22, D(2022, 3, 1), D(2022, 3, 2), D(2022, 4, 1), D(2022, 8, 1))
+    assert derive_stage_of_done({}) == Derived(0, None, None, None, None)
+
+
 def test_cached_columns_equal_the_derivation_after_every_change(project):
     rng = random.Random(20220630)
     optional = set(range(13, 19))

@@ -307,6 +307,9 @@ def test_not_finite_numbers_and_amounts_below_one_yuan_are_refused():
     assert errors["land_area"] == "用地面积不是有效的数字"
     errors = projects.validate_project(values(fixed_asset_investment=D("Infinity")), today=TODAY)
     assert errors["fixed_asset_investment"] == "固定资产投资不是有效的数字"
+    # Stored in whole 元, rounded half up: half a 元 is the least that is not saved as 0.
+    assert "total_investment" in projects.validate_project(values(total_investment=D("0.0000499")), today=TODAY)
+    assert "total_investment" not in projects.validate_project(values(total_investment=D("0.00005")), today=TODAY)
 
 
 def test_same_name_with_another_investor_is_described_as_such(fresh_db):
