@@ -3,12 +3,17 @@
 At 100,000 projects, model instances cost ~1.8 s to fetch and a proxy model over Python data()
 ~1.5 s per filter; plain tuples plus index lists keep filter and sort around 50 ms. Decoding text
 is most of what a fetch costs, so rows carry the ids of their units, leader and investor, and the
-names come from small dictionaries read once (`ProjectRows`).
+names come from small dictionaries read once (`ProjectRows`). For the same reason the search texts
+(normalised name, pinyin initials, code: ~0.15 s at 100,000 rows) are read on the first search or
+in idle time after the table is shown (`ProjectRows.search_texts`), and rows stay the cursor's
+plain tuples: wrapping 100,000 of them as `ProjectRow` at load cost ~0.1 s, so a row becomes a
+`ProjectRow` only when it is asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -37,42 +42,103 @@ class ProjectRow(NamedTuple):
     township_id: int | None
     library_on: str  # ISO date or ""
     is_key: bool  # 0/1 from SQLite, a bool from PostgreSQL
-    search_text: str  # normalised name, its pinyin initials, code (space-separated)
+    # Normalised name, its pinyin initials, code (space-separated). Rows from `load_rows` leave it
+    # empty: their search texts are read when first needed (`ProjectRows.search_texts`).
+    search_text: str = ""
 
 
 # Position in ProjectRow of each visible column (same order as COLUMNS).
 COLUMN_FIELDS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 COL_INVESTOR, COL_UNIT, COL_LEADER, COL_TOWNSHIP = 2, 7, 8, 9
+(_ID, _CODE, _NAME, _INVESTOR, _INDUSTRY, _TOTAL, _STAGE, _STATUS, _UNIT, _LEADER, _TOWNSHIP, _LIBRARY_ON,
+ _IS_KEY, _SEARCH) = range(len(ProjectRow._fields))
 
+_SEARCH_SQL = "p.name_norm || ' ' || p.name_initials || ' ' || LOWER(p.code)"
+_INVESTOR_SEARCH_SQL = "c.name_norm || ' ' || c.name_initials"
+# '' stands in for the search text ('' costs nothing to decode: Python has one empty string).
 _SQL = """
 SELECT p.id, p.code, p.name, p.investor_id, p.industry, p.total_investment, p.stage_no, p.status,
        p.responsible_unit_id, p.leader_id, p.township_id, COALESCE(CAST(p.library_on AS TEXT), ''), p.is_key,
-       p.name_norm || ' ' || p.name_initials || ' ' || LOWER(p.code)
+       {search}
 FROM project p
 """
 _as_row = partial(tuple.__new__, ProjectRow)
 
 
 class ProjectRows(Sequence):
-    """The rows of the library plus the names their ids stand for; indexable like a list."""
+    """The rows of the library plus the names their ids stand for; indexable like a list of ProjectRow.
+
+    `tuples` holds the rows as plain tuples in ProjectRow's field order (what filtering and sorting
+    walk); indexing and iterating give ProjectRow. `investors` maps an investor id to (name, search
+    text: normalised name + pinyin initials), kept as `investor_names` and `investor_search()`.
+    """
 
     def __init__(self, rows: list[ProjectRow], units: dict, people: dict, investors: dict):
-        self.rows = rows
+        self.tuples: list[tuple] = rows
+        self._plain = False  # True: `tuples` holds plain tuples, not ProjectRow
         self.units = units  # id → name
         self.people = people  # id → name
-        self.investors = investors  # id → (name, normalised name + pinyin initials)
+        self.investor_names = {key: name for key, (name, _search) in investors.items()}
+        self._investor_search: dict[int, str] = {key: search for key, (_name, search) in investors.items()}
+        # One search text per row, in the rows' order; None until asked for.
+        self._search: list[str] | None = None
+        # Reads (project id → search text, investor id → search text) when first needed; None when
+        # the rows carry their search texts.
+        self._read_search_texts: Callable[[], tuple[dict, dict]] | None = None
+
+    @classmethod
+    def searched_later(cls, rows: list[tuple], units: dict, people: dict, investor_names: dict,
+                       read_search_texts: Callable[[], tuple[dict, dict]]) -> ProjectRows:
+        """Rows without their search texts (nor their investors'): `read_search_texts` gives them."""
+        made = cls(rows, units, people, {})
+        made._plain = True
+        made.investor_names = investor_names
+        made._read_search_texts = read_search_texts
+        return made
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.tuples)
 
     def __getitem__(self, index):
-        return self.rows[index]
+        if isinstance(index, slice):
+            return list(map(_as_row, self.tuples[index]))
+        return _as_row(self.tuples[index])
 
     def __iter__(self):
-        return iter(self.rows)
+        return map(_as_row, self.tuples)
 
-    def investor_name(self, row: ProjectRow) -> str:
-        return self.investors.get(row.investor_id, ("", ""))[0]
+    @property
+    def rows(self) -> list[ProjectRow]:
+        """Every row as a ProjectRow, for reading (after `load_rows`, a new list on each call: index
+        `tuples` where speed matters)."""
+        return list(map(_as_row, self.tuples)) if self._plain else self.tuples
+
+    def _read_searches(self) -> None:
+        if self._search is not None:
+            return
+        if self._read_search_texts is None:
+            self._search = list(map(itemgetter(_SEARCH), self.tuples))
+            return
+        by_project, by_investor = self._read_search_texts()
+        self._read_search_texts = None
+        self._investor_search = by_investor
+        self._search = [by_project.get(project_id, "") for project_id in map(itemgetter(_ID), self.tuples)]
+
+    def search_texts(self) -> list[str]:
+        """Each row's search text, in the rows' order (read from the database on the first call)."""
+        self._read_searches()
+        return self._search
+
+    def investor_search(self) -> dict[int, str]:
+        """Investor id → search text (read from the database on the first call)."""
+        self._read_searches()
+        return self._investor_search
+
+    def search_texts_read(self) -> bool:
+        return self._search is not None
+
+    def investor_name(self, row: tuple) -> str:
+        return self.investor_names.get(row[_INVESTOR], "")
 
     def unit_name(self, unit_id: int | None) -> str:
         return self.units.get(unit_id, "")
@@ -80,64 +146,85 @@ class ProjectRows(Sequence):
     def person_name(self, person_id: int | None) -> str:
         return self.people.get(person_id, "")
 
-    def value(self, row: ProjectRow, column: int):
+    def value(self, row: tuple, column: int):
         """What visible column `column` holds for `row` (names for ids; raw numbers for amounts/stages)."""
         if column == COL_INVESTOR:
             return self.investor_name(row)
         if column in (COL_UNIT, COL_TOWNSHIP):
             return self.unit_name(row[COLUMN_FIELDS[column]])
         if column == COL_LEADER:
-            return self.person_name(row.leader_id)
+            return self.person_name(row[_LEADER])
         return row[COLUMN_FIELDS[column]]
 
     def column_values(self, column: int) -> list:
         position = COLUMN_FIELDS[column]
-        ids = list(map(itemgetter(position), self.rows))
-        if column == COL_INVESTOR:
-            names = {key: name for key, (name, _search) in self.investors.items()}
-            return [names.get(i, "") for i in ids]
-        if column in (COL_UNIT, COL_TOWNSHIP):
-            return [self.units.get(i, "") for i in ids]
-        if column == COL_LEADER:
-            return [self.people.get(i, "") for i in ids]
-        return ids
+        ids = list(map(itemgetter(position), self.tuples))
+        names = {COL_INVESTOR: self.investor_names, COL_UNIT: self.units, COL_TOWNSHIP: self.units,
+                 COL_LEADER: self.people}.get(column)
+        if names is None:
+            return ids
+        return [names.get(i, "") for i in ids]
 
-    def replace(self, row: ProjectRow, extra: ProjectRows) -> None:
-        """Put a re-read row in place (or add it), with the names it brings."""
+    def replace(self, row: tuple, extra: ProjectRows) -> None:
+        """Put a re-read row in place (or add it), with the names it brings; `extra` holds `row`."""
         self.units.update(extra.units)
         self.people.update(extra.people)
-        self.investors.update(extra.investors)
-        for i, existing in enumerate(self.rows):
-            if existing.id == row.id:
-                self.rows[i] = row
+        self.investor_names.update(extra.investor_names)
+        search = extra.search_texts()[next(i for i, r in enumerate(extra.tuples) if r[_ID] == row[_ID])]
+        if self._read_search_texts is None:  # else they are all read later, this one's included
+            self._investor_search.update(extra.investor_search())
+        for i, existing in enumerate(self.tuples):
+            if existing[_ID] == row[_ID]:
+                self.tuples[i] = row
+                if self._search is not None:
+                    self._search[i] = search
                 return
-        self.rows.append(row)
+        self.tuples.append(row)
+        if self._search is not None:
+            self._search.append(search)
 
     def remove(self, project_id: int) -> None:
-        self.rows[:] = [r for r in self.rows if r.id != project_id]
+        kept = [i for i, r in enumerate(self.tuples) if r[_ID] != project_id]
+        self.tuples[:] = [self.tuples[i] for i in kept]
+        if self._search is not None:
+            self._search[:] = [self._search[i] for i in kept]
 
 
 def load_rows(project_id: int | None = None) -> ProjectRows:
-    """Every project (or just one) as plain rows, through a raw cursor (no model instances)."""
-    if project_id is None:
-        cursor = database.execute_sql(_SQL)
-        investors_sql, params = "SELECT id, name, name_norm || ' ' || name_initials FROM company", ()
-    else:
-        mark = database.param
-        cursor = database.execute_sql(_SQL + f" WHERE p.id = {mark}", (int(project_id),))
-        investors_sql = (
-            "SELECT c.id, c.name, c.name_norm || ' ' || c.name_initials FROM company c "
-            f"JOIN project p ON p.investor_id = c.id WHERE p.id = {mark}"
-        )
-        params = (int(project_id),)
-    rows = list(map(_as_row, cursor))
-    # Sorted here rather than by ORDER BY: codes mostly follow insertion order, which Python's
-    # sort finishes in one pass, while SQLite would walk the code index (~0.2 s at 100,000 rows).
-    rows.sort(key=itemgetter(1))
+    """Every project (or just one) as plain rows, through a raw cursor (no model instances).
+
+    With every project, the search texts are left to `ProjectRows.search_texts` (read when first
+    needed); one project comes with its search text.
+    """
     units = dict(database.execute_sql("SELECT id, name FROM unit").fetchall())
     people = dict(database.execute_sql("SELECT id, name FROM person").fetchall())
-    investors = {cid: (name, search) for cid, name, search in database.execute_sql(investors_sql, params)}
-    return ProjectRows(rows, units, people, investors)
+    if project_id is not None:
+        mark = database.param
+        rows = database.execute_sql(_SQL.format(search=_SEARCH_SQL) + f" WHERE p.id = {mark}", (int(project_id),)).fetchall()
+        investors = {
+            cid: (name, search) for cid, name, search in database.execute_sql(
+                f"SELECT c.id, c.name, {_INVESTOR_SEARCH_SQL} FROM company c "
+                f"JOIN project p ON p.investor_id = c.id WHERE p.id = {mark}", (int(project_id),))
+        }
+        return ProjectRows(list(map(_as_row, rows)), units, people, investors)
+    rows = database.execute_sql(_SQL.format(search="''")).fetchall()
+    # Sorted here rather than by ORDER BY: codes mostly follow insertion order, which Python's
+    # sort finishes in one pass, while SQLite would walk the code index (~0.2 s at 100,000 rows).
+    rows.sort(key=itemgetter(_CODE))
+    investor_names = dict(database.execute_sql("SELECT id, name FROM company").fetchall())
+    return ProjectRows.searched_later(rows, units, people, investor_names, _read_search_texts)
+
+
+def _read_search_texts() -> tuple[dict[int, str], dict[int, str]]:
+    projects = dict(database.execute_sql(f"SELECT p.id, {_SEARCH_SQL} FROM project p").fetchall())
+    investors = dict(database.execute_sql(f"SELECT c.id, {_INVESTOR_SEARCH_SQL} FROM company c").fetchall())
+    return projects, investors
+
+
+def industries_in_use() -> list[str]:
+    """The industries the projects name, sorted (what the industry filter offers)."""
+    found = database.execute_sql("SELECT DISTINCT industry FROM project").fetchall()
+    return sorted({industry for (industry,) in found} - {"", None})
 
 
 AMOUNT_BANDS = {"": None, "亿元以上": 1 * YI_IN_YUAN, "10亿元以上": 10 * YI_IN_YUAN}
@@ -173,33 +260,35 @@ def filter_indices(rows: ProjectRows, criteria: ProjectFilter) -> list[int]:
     if needle:
         # Text first, as plain substring tests over one column (the cheapest narrowing); investors
         # are searched once each (not once per project) and then matched by id.
-        investor_hits = {key for key, (_name, search) in rows.investors.items() if needle in search}
+        texts = rows.search_texts()
+        investor_hits = {key for key, search in rows.investor_search().items() if needle in search}
         if investor_hits:
-            candidates = [i for i, r in enumerate(rows.rows) if needle in r[13] or r[3] in investor_hits]
+            candidates = [i for i, text, r in zip(itertools.count(), texts, rows.tuples)
+                          if needle in text or r[_INVESTOR] in investor_hits]
         else:
-            candidates = [i for i, text in enumerate(map(itemgetter(13), rows.rows)) if needle in text]
+            candidates = [i for i, text in enumerate(texts) if needle in text]
     if criteria.stage_phase:
         wanted = criteria.phase_steps.get(criteria.stage_phase, set())
-        tests.append(lambda r: r.stage_no in wanted)
+        tests.append(lambda r: r[_STAGE] in wanted)
     if criteria.industry:
-        tests.append(lambda r: r.industry == criteria.industry)
+        tests.append(lambda r: r[_INDUSTRY] == criteria.industry)
     if criteria.responsible_unit:
         unit_ids = _ids_named(rows.units, criteria.responsible_unit)
-        tests.append(lambda r: r.responsible_unit_id in unit_ids)
+        tests.append(lambda r: r[_UNIT] in unit_ids)
     if criteria.township:
         township_ids = _ids_named(rows.units, criteria.township)
-        tests.append(lambda r: r.township_id in township_ids)
+        tests.append(lambda r: r[_TOWNSHIP] in township_ids)
     if criteria.status:
-        tests.append(lambda r: r.status == criteria.status)
+        tests.append(lambda r: r[_STATUS] == criteria.status)
     if criteria.key_only is not None:
-        tests.append(lambda r: r.is_key == criteria.key_only)
+        tests.append(lambda r: r[_IS_KEY] == criteria.key_only)
     floor = AMOUNT_BANDS.get(criteria.amount_band)
     if floor:
-        tests.append(lambda r: r.total_yuan >= floor)
+        tests.append(lambda r: r[_TOTAL] >= floor)
     if criteria.project_ids is not None:
         chosen = criteria.project_ids
-        tests.append(lambda r: r.id in chosen)
-    every = rows.rows
+        tests.append(lambda r: r[_ID] in chosen)
+    every = rows.tuples
     if candidates is None:
         if not tests:
             return list(range(len(every)))
@@ -261,8 +350,11 @@ class Summary:
 
 def summarise(rows: ProjectRows, indices: list[int], totals: list[int] | None = None) -> Summary:
     """Count and total investment (万元) of the rows at `indices`; `totals` may hold each row's total_yuan."""
+    if len(indices) == len(rows):  # every row (indices are unique): the sum of the column
+        every = totals if totals is not None else map(itemgetter(_TOTAL), rows.tuples)
+        return Summary(len(indices), Decimal(sum(every)) / YUAN_PER_WAN)
     if totals is None:
-        totals = list(map(itemgetter(5), rows.rows))
+        totals = list(map(itemgetter(_TOTAL), rows.tuples))
     return Summary(len(indices), Decimal(sum(map(totals.__getitem__, indices))) / YUAN_PER_WAN)
 
 

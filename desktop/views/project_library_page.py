@@ -183,11 +183,12 @@ class ProjectLibraryPage(QWidget):
         steps = lifecycle.steps_summary()
         self._phase_steps = project_list.phase_steps()
         self._refill(self.stage_combo, [phase for phase in self._phase_steps])
-        self._refill(self.industry_combo, sorted({r[4] for r in rows.rows} - {""}))
+        self._refill(self.industry_combo, project_list.industries_in_use())
         self._refill(self.unit_combo, [u.name for u in reference.list_units()])
         self._refill(self.township_combo, [u.name for u in reference.list_units("乡镇")])
-        self.model.set_rows(rows, steps.labels, steps.names)
-        self.apply_filter()
+        self._search_timer.stop()
+        # The filters go in with the rows: one reset of the table (one filter pass, one summary).
+        self.model.set_rows(rows, steps.labels, steps.names, self.criteria())
 
     @staticmethod
     def _refill(combo: QComboBox, items: list[str]) -> None:

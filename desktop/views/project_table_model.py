@@ -25,8 +25,8 @@ from desktop.services.project_list import (
 
 COL_CODE, COL_NAME, COL_INVESTOR, COL_INDUSTRY, COL_TOTAL, COL_STAGE, COL_STATUS = range(7)
 PROJECT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-# Below this many rows a first sort is instant anyway.
-PREPARE_SORTS_FROM = 5000
+# Below this many rows a first search or sort is instant anyway.
+PREPARE_FROM = 5000
 
 _STATUS_COLOURS = {"暂缓": QColor("#b26a00"), "终止": QColor("#a0a0a0")}
 
@@ -37,6 +37,7 @@ class ProjectTableModel(QAbstractTableModel):
         self._rows = ProjectRows([], {}, {}, {})
         self._sort_keys = SortKeys(self._rows)
         self._totals: list[int] | None = None
+        self._summary_of_all: Summary | None = None
         self._shown: list[int] = []
         self._stage_labels: dict[int, str] = {0: "未开始"}
         self._stage_names: dict[int, str] = {}
@@ -46,31 +47,42 @@ class ProjectTableModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     # --- data in -------------------------------------------------------------------------
-    def set_rows(self, rows: ProjectRows, stage_labels: dict[int, str], stage_names: dict[int, str] | None = None) -> None:
+    def set_rows(self, rows: ProjectRows, stage_labels: dict[int, str], stage_names: dict[int, str] | None = None,
+                 criteria: ProjectFilter | None = None) -> None:
+        """Show `rows`, filtered by `criteria` if given (else by the filter already set)."""
         self.beginResetModel()
         self._rows = rows
         self._sort_keys = SortKeys(rows)
         self._totals = None
+        self._summary_of_all = None
         self._stage_labels = stage_labels
         self._stage_names = stage_names or {}
+        if criteria is not None:
+            self._criteria = criteria
         self._shown = self._compute_shown()
         self.endResetModel()
-        if len(rows) >= PREPARE_SORTS_FROM:
+        if len(rows) >= PREPARE_FROM:
             keys = self._sort_keys
             # Started a moment later, so the filled table is on screen first.
-            QTimer.singleShot(300, lambda: self._prepare_sorts(keys, 0))
+            QTimer.singleShot(300, lambda: self._prepare(keys, -1))
 
-    def sorts_prepared(self) -> bool:
-        if len(self._rows) < PREPARE_SORTS_FROM:
-            return True  # small libraries sort instantly; nothing is prepared ahead
-        return all(self._sort_keys.prepared(column) for column in range(len(COLUMNS)))
+    def prepared(self) -> bool:
+        """Whether the search texts and every column's sort order are ready (see `_prepare`)."""
+        if len(self._rows) < PREPARE_FROM:
+            return True  # small libraries search and sort instantly; nothing is prepared ahead
+        return self._rows.search_texts_read() and all(self._sort_keys.prepared(c) for c in range(len(COLUMNS)))
 
-    def _prepare_sorts(self, keys: SortKeys, column: int) -> None:
-        """Compute each column's order in idle moments after a large load, so a header click is instant."""
+    def _prepare(self, keys: SortKeys, column: int) -> None:
+        """In idle moments after a large load, read the search texts and list the totals (step -1),
+        then compute each column's order, so a first search or header click is as quick as later ones."""
         if keys is not self._sort_keys or column >= len(COLUMNS):
             return
-        keys.prepare(column)
-        QTimer.singleShot(0, lambda: self._prepare_sorts(keys, column + 1))
+        if column < 0:
+            self._rows.search_texts()
+            self._row_totals()  # what the summary of a filtered table adds up
+        else:
+            keys.prepare(column)
+        QTimer.singleShot(0, lambda: self._prepare(keys, column + 1))
 
     def replace_row(self, reread: ProjectRows) -> None:
         """Put a re-read project (`load_rows(project_id)`) back in place or add it, keeping filter and sort."""
@@ -78,12 +90,14 @@ class ProjectTableModel(QAbstractTableModel):
             self._rows.replace(row, reread)
         self._sort_keys = SortKeys(self._rows)
         self._totals = None
+        self._summary_of_all = None
         self.refresh()
 
     def remove_project(self, project_id: int) -> None:
         self._rows.remove(project_id)
         self._sort_keys = SortKeys(self._rows)
         self._totals = None
+        self._summary_of_all = None
         self.refresh()
 
     def set_filter(self, criteria: ProjectFilter) -> None:
@@ -154,19 +168,27 @@ class ProjectTableModel(QAbstractTableModel):
     # --- helpers for the page ------------------------------------------------------------
     def project_id_at(self, row: int) -> int | None:
         if 0 <= row < len(self._shown):
-            return self._rows[self._shown[row]].id
+            return self._rows.tuples[self._shown[row]][0]  # id
         return None
 
     def row_of_project(self, project_id: int) -> int | None:
+        every = self._rows.tuples
         for position, i in enumerate(self._shown):
-            if self._rows[i].id == project_id:
+            if every[i][0] == project_id:  # id
                 return position
         return None
 
     def summary(self) -> Summary:
+        if len(self._shown) == len(self._rows):  # everything shown: one pass, kept until the rows change
+            if self._summary_of_all is None:
+                self._summary_of_all = summarise(self._rows, self._shown, self._totals)
+            return self._summary_of_all
+        return summarise(self._rows, self._shown, self._row_totals())
+
+    def _row_totals(self) -> list[int]:
         if self._totals is None:
-            self._totals = [row[5] for row in self._rows.rows]  # total_yuan
-        return summarise(self._rows, self._shown, self._totals)
+            self._totals = [row[5] for row in self._rows.tuples]  # total_yuan
+        return self._totals
 
     def shown_indices(self) -> list[int]:
         """Positions in `all_rows()` of the rows shown, in the order shown."""

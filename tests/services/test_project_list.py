@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from desktop.services import lifecycle, projects, reference
+from desktop.services import lifecycle, project_list, projects, reference
 from desktop.services.project_list import (
     COLUMNS,
     ProjectFilter,
@@ -212,3 +212,41 @@ def test_phase_steps_cover_every_step(fresh_db):
     assert mapping["在建"] == {19, 20}
     assert list(mapping)[:3] == ["未开始", "线索", "洽谈"]  # in lifecycle order
     assert set().union(*mapping.values()) == set(range(0, 24))
+
+
+def _search(rows, text):
+    return names(rows, filter_indices(rows, ProjectFilter(text=text)))
+
+
+def _put_back(rows, project_id):
+    reread = load_rows(project_id)
+    for row in reread:
+        rows.replace(row, reread)
+
+
+@pytest.mark.parametrize("searched_first", [False, True])
+def test_projects_saved_after_the_rows_were_read_are_searched_as_saved(library, searched_first):
+    rows = load_rows()
+    if searched_first:
+        assert _search(rows, "居然") == ["居然之家"]
+    renamed = library["居然之家"]
+    values = projects.project_values(renamed)
+    projects.update_project(renamed, {**values, "name": "红星美凯龙家居广场", "investor_name": "红星美凯龙控股集团"},
+                            today=TODAY)
+    _put_back(rows, renamed)
+    added = projects.create_project({"name": "竹木精深加工", "investor_name": "福建竹韵竹业有限公司",
+                                     "total_investment": Decimal(2000)}, today=TODAY)
+    _put_back(rows, added)
+    projects.delete_project(library["血灵芝加工"])
+    rows.remove(library["血灵芝加工"])
+
+    assert _search(rows, "hxmkl") == ["红星美凯龙家居广场"]  # the new name's initials
+    assert _search(rows, "控股集团") == ["红星美凯龙家居广场"]  # the new investor
+    assert _search(rows, "居然") == _search(rows, "新零售") == []
+    assert _search(rows, "zyzy") == ["竹木精深加工"]  # the added project, by its investor's initials
+    assert _search(rows, "灵芝") == []
+    assert len(rows) == len(SPECS)
+
+
+def test_industry_filter_offers_the_industries_in_use(library):
+    assert project_list.industries_in_use() == sorted({spec[3] for spec in SPECS})

@@ -66,3 +66,21 @@ def test_empty_library_says_how_to_start(qtbot, fresh_db):
     page.load()
     assert page.empty_label.isVisible()
     assert "新建项目" in page.empty_label.text()
+
+
+def test_a_project_saved_elsewhere_is_shown_selected_and_found_by_its_new_name(qtbot, sample_projects):
+    from desktop.services import projects
+
+    page = ProjectLibraryPage()
+    qtbot.addWidget(page)
+    page.load()
+    project_id = sample_projects["血灵芝加工"]
+    projects.update_project(project_id, {**projects.project_values(project_id), "name": "灵芝孢子粉生产线"})
+    page.project_saved(project_id)
+    assert page.selected_project_id() == project_id
+    assert "灵芝孢子粉生产线" in shown_names(page) and "血灵芝加工" not in shown_names(page)
+    qtbot.keyClicks(page.search, "lzbzf")
+    qtbot.waitUntil(lambda: shown_names(page) == ["灵芝孢子粉生产线"])
+    page.search.clear()
+    qtbot.keyClicks(page.search, "xlzjg")
+    qtbot.waitUntil(lambda: shown_names(page) == [])

@@ -43,3 +43,28 @@ def test_sort_and_filter_by_index_list(sample_projects):
     model.sort(-1)
     model.set_filter(ProjectFilter())
     assert model.rowCount() == 3
+
+
+def test_a_large_library_reads_its_search_texts_once_while_idle(qtbot):
+    from desktop.services.project_list import ProjectRow, ProjectRows
+    from desktop.views.project_table_model import PREPARE_FROM
+
+    count = PREPARE_FROM + 1
+    rows = [ProjectRow(i, f"JL-2022-{i:05d}", f"项目{i}", None, "轻合金", i * 10_000, 0, "正常", None, None, None, "", False)
+            for i in range(1, count + 1)]
+    reads = []
+
+    def read_search_texts():
+        reads.append(True)
+        return {i: f"项目{i} xm{i} jl-2022-{i:05d}" for i in range(1, count + 1)}, {}
+
+    model = ProjectTableModel()
+    model.set_rows(ProjectRows.searched_later(rows, {}, {}, {}, read_search_texts), {0: "未开始"})
+    assert model.rowCount() == count
+    qtbot.waitUntil(model.prepared, timeout=10_000)
+    model.set_filter(ProjectFilter(text=f"xm{count}"))
+    assert [model.index(r, COL_NAME).data() for r in range(model.rowCount())] == [f"项目{count}"]
+    model.sort(COL_TOTAL, Qt.SortOrder.DescendingOrder)
+    model.set_filter(ProjectFilter())
+    assert model.index(0, COL_NAME).data() == f"项目{count}"
+    assert reads == [True]
