@@ -52,6 +52,18 @@ class Task(QRunnable):
             self.signals.failed.emit(f"程序内部错误：{exc}", False)
         else:
             self.signals.finished.emit(result)
+        finally:
+            _close_thread_connection()
+
+
+def _close_thread_connection() -> None:
+    """A pool thread's own database connection (peewee opens one per thread) is closed when its task
+    ends, so no file handle or server session outlives the work."""
+    if threading.current_thread() is threading.main_thread():
+        return  # Task.synchronous (tests): the task ran on the GUI's own connection
+    from desktop import db
+
+    db.close()
 
 
 _running: set[Task] = set()

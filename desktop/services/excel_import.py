@@ -588,7 +588,9 @@ def _stage_step(text: str, step_names: dict[str, int], stage_words: dict[str, in
 
 # --- the database side of the checks ---------------------------------------------------------
 def _db_open() -> bool:
-    return database.obj is not None and not database.obj.is_closed()
+    # Not is_closed(): peewee keeps one connection per thread, and the wizard analyses and commits on
+    # a worker thread whose connection opens on its first query.
+    return database.obj is not None
 
 
 @dataclass

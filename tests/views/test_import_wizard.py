@@ -120,3 +120,27 @@ def test_unknown_township_is_created_only_when_the_user_ticks_the_box(qtbot, fre
     wizard.next_button.click()
     assert "新增 1 个项目" in wizard.summary_label.text()
     assert "新建示范乡" in [u.name for u in reference.list_units()]
+
+
+def test_the_wizard_checks_and_imports_on_real_worker_threads(qtbot, fresh_db, tmp_path):
+    """In the app, analyse and commit run on pool threads, where peewee opens a connection of its
+    own: the check must see the database's townships and the commit must write."""
+    from desktop.models import Unit
+    from desktop.workers import Task
+
+    Unit.get_or_create(name="水南镇", defaults={"kind": "乡镇"})
+    path = township_sheet(tmp_path / "线程.xlsx")
+    Task.synchronous = False
+    try:
+        wizard = ImportWizard(path)
+        qtbot.addWidget(wizard)
+        wizard.next_button.click()
+        qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=20000)
+        assert not [i for i in wizard.analysis.warnings if "水南镇" in i.message]
+        wizard.next_button.click()
+        wizard.next_button.click()
+        qtbot.waitUntil(lambda: wizard.task is None and "新增" in wizard.summary_label.text(), timeout=20000)
+        assert "新增 2 个项目" in wizard.summary_label.text()
+    finally:
+        Task.synchronous = True
+    assert {r.name for r in project_list.load_rows()} == {"年产2万吨有机硅生产线", "竹木精深加工"}
