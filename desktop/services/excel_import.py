@@ -305,6 +305,11 @@ def _clean_header(value) -> tuple[str, str]:
     return text, unit
 
 
+_PLAN_MARK_RE = re.compile(r"计划|预计|拟|预期|计划日期")
+_ACTUAL_WORDS = {"实际", "实际时间", "实际日期", "实际完成", "已完成", "完成", "完成时间", "完成日期"}
+_BRACKETED_RE = re.compile(r"[(\[【（]([^)\]】）]*)[)\]】）]")
+
+
 def _field_for_header(value) -> str | None:
     name, _unit = _clean_header(value)
     if not name:
@@ -312,8 +317,13 @@ def _field_for_header(value) -> str | None:
     if name in IGNORED_HEADERS:
         return _IGNORED
     key = SYNONYMS.get(name)
+    if key in DATE_STEPS and any(_PLAN_MARK_RE.search(inner) for inner in _BRACKETED_RE.findall(_text(value))):
+        return _IGNORED  # 开工时间（计划）, 签约时间（拟）: a plan, never a record
     if key:
         return key
+    for prefix in ("计划", "预计", "拟"):
+        if name.startswith(prefix) and SYNONYMS.get(name[len(prefix):]) in DATE_STEPS:
+            return _IGNORED  # 预计开工时间, 拟签约日期
     year = re.match(r"^\d{4}年(度)?(1-\d+月)?", name)
     if year:
         rest = name[year.end():]
@@ -357,11 +367,7 @@ def _two_row_labels(rows, merged, r: int, width: int):
     if r + 1 >= len(rows):
         return None
     top, sub = rows[r], rows[r + 1]
-    sub_known = _known_count(sub)
-    if sub_known < 1 or _known_count(top) < 1:
-        return None
-    non_empty = [c for c in range(width) if c < len(sub) and not _blank(sub[c])]
-    if sub_known * 2 < len(non_empty):
+    if _known_count(top) < 1:
         return None
     parents: list = []
     for c in range(width):
@@ -375,11 +381,16 @@ def _two_row_labels(rows, merged, r: int, width: int):
         child = sub[c] if c < len(sub) else None
         is_group = not _blank(child) and not _vertical_from_above(merged, r + 1, c)
         parents.append((value, is_group))
+    non_empty = [c for c in range(width) if c < len(sub) and not _blank(sub[c])]
+    sub_keys = {c: _sub_header_field(parents[c][0], sub[c]) for c in non_empty}
+    sub_known = sum(1 for key in sub_keys.values() if key is not None)
+    if sub_known < 1 or sub_known * 2 < len(non_empty):
+        return None
     for c in non_empty:
         parent, _ = parents[c]
         if not _blank(parent) and _field_for_header(parent) not in (None,) and _horizontal_parent(merged, r, c) is None:
             # A sub-header under a column name of its own: row r+1 is data, not a header.
-            if _field_for_header(sub[c]) is None:
+            if sub_keys[c] is None:
                 return None
     labels, keys, units = [], [], []
     for c in range(width):
@@ -387,8 +398,10 @@ def _two_row_labels(rows, merged, r: int, width: int):
         child = sub[c] if c < len(sub) else None
         _, parent_unit = _clean_header(parent) if not _blank(parent) else ("", "")
         if is_group:
-            label = _text(child)
-            key = _field_for_header(child)
+            key = sub_keys[c]
+            plain = _field_for_header(child)
+            # 计划 | 实际 under 开工时间 say little on their own: the label names the group too.
+            label = _text(child) if plain is not None or _blank(parent) else f"{_text(parent)}（{_text(child)}）"
             unit = _clean_header(child)[1] or parent_unit
         else:
             label = _text(parent)
@@ -398,6 +411,23 @@ def _two_row_labels(rows, merged, r: int, width: int):
         keys.append(key)
         units.append(unit)
     return labels, keys, units
+
+
+def _sub_header_field(parent, child) -> str | None:
+    """The field of a sub-header cell: its own name, or — under a date group such as 开工时间 — 实际
+    (the date done: the group's field) or 计划/预计 (a plan: not imported)."""
+    own = _field_for_header(child)
+    if own is not None or _blank(parent):
+        return own
+    group = _field_for_header(parent)
+    if group not in DATE_STEPS:
+        return None
+    word = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(child)))
+    if _PLAN_MARK_RE.search(word):
+        return _IGNORED
+    if word in _ACTUAL_WORDS:
+        return group
+    return None
 
 
 def _find_header(rows, merged, width: int) -> _Header | None:

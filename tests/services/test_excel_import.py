@@ -513,3 +513,32 @@ def test_hidden_rows_are_imported_and_said(fresh_db, tmp_path):
     assert analysis.valid == 2
     assert any(w.row == 3 and "被隐藏" in w.message for w in analysis.warnings)
     assert not any(w.row == 2 and "被隐藏" in w.message for w in analysis.warnings)
+
+
+def test_planned_dates_are_never_records_however_the_header_says_it(fresh_db, tmp_path):
+    for header in ("开工时间（计划）", "开工时间(预计)", "签约时间（拟）", "预计开工时间", "拟签约日期", "计划开工日期"):
+        assert ei._field_for_header(header) == ei._IGNORED, header
+    assert ei._field_for_header("开工时间（实际）") == "started_on"
+    rows = [
+        ["项目名称", "投资方", "总投资（万元）", "项目进展", "签约时间", "开工时间", None],
+        [None, None, None, None, None, "计划", "实际"],
+        ["甲项目", "甲公司", 3000, "签约", "2022-03-01", "2022-05-01", None],
+        ["乙项目", "乙公司", 5000, "在建", "2022-02-01", "2022-05-01", "2022-04-01"],
+    ]
+    path = write_xlsx(tmp_path / "计划与实际.xlsx", rows, merges=["F1:G1", "A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:E2"])
+    analysis = ei.analyse(path, today=TODAY)
+    assert analysis.header_row == 2 and analysis.rows_read == 2 and not analysis.errors
+    assert "开工时间（实际）" in analysis.headers and "开工时间（计划）" in analysis.headers
+    ei.commit(analysis, today=TODAY)
+    first, second = Project.get(Project.name == "甲项目"), Project.get(Project.name == "乙项目")
+    assert first.started_on is None and first.signed_on == dt.date(2022, 3, 1)
+    assert second.started_on == dt.date(2022, 4, 1)
+
+
+def test_planned_and_actual_under_one_date_group_in_a_csv(fresh_db, tmp_path):
+    path = tmp_path / "计划与实际.csv"
+    path.write_text("项目名称,总投资（万元）,开工时间,\n,,计划,实际\n乙项目,5000,2022-05-01,2022-04-01\n", encoding="utf-8")
+    analysis = ei.analyse(path, today=TODAY)
+    assert analysis.header_row == 2 and not analysis.errors
+    ei.commit(analysis, today=TODAY)
+    assert Project.get(Project.name == "乙项目").started_on == dt.date(2022, 4, 1)
