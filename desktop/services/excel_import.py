@@ -526,12 +526,7 @@ def _date(value) -> tuple[dt.date | None, str | None]:
     if isinstance(value, bool):
         return None, f"“{_text(value)}”不是日期，已留空"
     if isinstance(value, (int, float)):
-        if value == value and 1 <= value < 2958466:
-            serial = int(value)
-            if 19000000 <= serial <= 21001231 and float(value).is_integer():
-                return _date(str(serial))
-            return _EXCEL_EPOCH + dt.timedelta(days=serial), None
-        return None, f"“{_text(value)}”不是日期，已留空"
+        return _date_from_number(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     text = re.sub(r"(?<=\d)[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
     if text in _EMPTY_WORDS or text.strip("—-－/ ") == "":
@@ -558,6 +553,31 @@ def _date(value) -> tuple[dt.date | None, str | None]:
         except ValueError:
             pass
     return None, f"“{text}”不是日期，已留空（应为 2022-03-15 或 2022年3月15日 的形式）"
+
+
+def _date_from_number(value: int | float) -> tuple[dt.date | None, str | None]:
+    """A number in a date column: an Excel serial date, or what a typed date became once Excel took
+    it for a number — 20220315, 202203 (year and month), 2022.3 (year.month)."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return None, "不是有效的日期，已留空"
+    whole = float(value).is_integer()
+    if whole and 19000101 <= value <= 21001231:
+        return _date(str(int(value)))
+    if whole and 190001 <= value <= 210012 and 1 <= int(value) % 100 <= 12:
+        year, month = divmod(int(value), 100)
+        return dt.date(year, month, 1), f"“{int(value)}”只有年月，按当月 1 日记录"
+    if not whole and 1900 < value < 2101:
+        year, _, digits = repr(float(value)).partition(".")
+        month = int(digits) if len(digits) <= 2 else 0
+        if 1 <= month <= 12:
+            text = f"{year}.{digits}"
+            if digits == "1":  # 2022.10 typed into a number cell is stored as 2022.1
+                return dt.date(int(year), 1, 1), f"“{text}”按{year}年1月1日记录；如果填的是 {year}.10（10 月），请改为文本格式的日期"
+            return dt.date(int(year), month, 1), f"“{text}”只有年月，按当月 1 日记录"
+        return None, f"“{_text(value)}”不是日期，已留空（应为 2022-03-15 或 2022年3月15日 的形式）"
+    if 1 <= value < 2958466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value)), None
+    return None, f"“{_text(value)}”不是日期，已留空"
 
 
 def _code(value) -> tuple[str, str | None]:

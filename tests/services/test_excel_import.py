@@ -542,3 +542,18 @@ def test_planned_and_actual_under_one_date_group_in_a_csv(fresh_db, tmp_path):
     assert analysis.header_row == 2 and not analysis.errors
     ei.commit(analysis, today=TODAY)
     assert Project.get(Project.name == "乙项目").started_on == dt.date(2022, 4, 1)
+
+
+def test_dates_that_excel_turned_into_numbers(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资（万元）", "签约时间", "入库时间", "开工时间"],
+            ["数字日期甲", 1000, 2022.3, 20220315, 202204],
+            ["数字日期乙", 1000, 2022.1, 44621, 2022.12]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "数字日期.xlsx", rows), today=TODAY)
+    warnings = {(w.row, w.column): w.message for w in analysis.warnings}
+    assert "只有年月" in warnings[(2, "签约时间")] and "只有年月" in warnings[(2, "开工时间")]
+    assert "2022.10" in warnings[(3, "签约时间")]  # 2022.1 may have been typed as 2022.10
+    ei.commit(analysis, today=TODAY)
+    first, second = Project.get(Project.name == "数字日期甲"), Project.get(Project.name == "数字日期乙")
+    assert (first.signed_on, first.library_on, first.started_on) == (dt.date(2022, 3, 1), dt.date(2022, 3, 15), dt.date(2022, 4, 1))
+    assert (second.signed_on, second.library_on, second.started_on) == (dt.date(2022, 1, 1), dt.date(2022, 3, 1), None)
+    assert any("晚于今天" in w.message for w in analysis.warnings if w.row == 3)  # 2022-12-01 after 25 August
