@@ -146,6 +146,11 @@ _STAGE_KEYWORDS = sorted(
 )
 
 _SECTION_RE = re.compile(r"^\s*[一二三四五六七八九十百]+\s*[、.．，,]")
+# Also a heading: “（一）……”, a bare 序号 “二”, or a text ending in “（4个）” (a section's count).
+_SECTION_MARK_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十百]+\s*[)）]|[一二三四五六七八九十百]+\s*$)")
+_SECTION_COUNT_RE = re.compile(r"[（(]\s*(?:共\s*)?\d+\s*个(?:项目)?\s*[)）]\s*$")
+# A heading alone in the name column: “1.轻合金产业”, “新能源产业” (never a project's name).
+_LONE_HEADING_RE = re.compile(r"^\s*(?:\d+\s*[.、．]\s*\S.*|\S*(?:产业|行业|板块|产业链|类项目))\s*$")
 _TOTAL_RE = re.compile(r"^\s*[（(]?\s*(合\s*计|总\s*计|小\s*计)")
 _FOOTNOTE_RE = re.compile(r"^\s*(注|备注|说明|填报人|填表人|审核人|制表人|负责人|联系人)\s*[:：]")
 _MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -889,24 +894,30 @@ def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str 
                 break
     if not filled:
         return "blank"
-    for _c, v in filled[:3]:
-        if isinstance(v, str) and _TOTAL_RE.match(unicodedata.normalize("NFKC", v)):
-            return "total"
+    for _c, v in filled:
+        if isinstance(v, str):
+            text = unicodedata.normalize("NFKC", v)
+            if _TOTAL_RE.match(text):
+                return "total"
+            if _SECTION_COUNT_RE.search(text):
+                return "section"  # “新能源产业（2个）”, with or without the section's subtotal beside it
+    first_c, first = filled[0]
+    if not isinstance(first, str):  # a number or a date: a project's 序号 or values
+        return None
+    first_text = unicodedata.normalize("NFKC", first).strip()
+    if _SECTION_RE.match(first_text) or _SECTION_MARK_RE.match(first_text):
+        return "section"  # “一、轻合金产业” or a 序号 “二”/“（一）”, even with a subtotal beside it
     if len(filled) == 1:
-        c, v = filled[0]
-        first_text = _text(v)
-        if _SECTION_RE.match(first_text) or _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first_text)):
+        if _FOOTNOTE_RE.match(first_text):
+            return "footnote"
+        if first_c != name_col and (first_c == 0 or first_c not in mapping):
             return "section"
-        if c != name_col and isinstance(v, str) and (c == 0 or c not in mapping):
+        if first_c == name_col and _LONE_HEADING_RE.match(first_text):
             return "section"
         return None
-    first = filled[0][1]
-    if not isinstance(first, str):  # a number or a date never reads as “注……”
-        return None
-    first_text = first.strip()
-    if first_text.startswith(("注", "备注")) and _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first_text)):
-        # “注：……” possibly merged over a few cells, the rest empty
-        if all(_text(v) == first_text for v in row if v is not None and (type(v) is not str or v.strip())):
+    if _FOOTNOTE_RE.match(first_text):
+        # “注：……” or “填报人：…… 审核人：……” over a few cells: text only, no amount or date
+        if all(isinstance(v, str) for v in row if v is not None and (type(v) is not str or v.strip())):
             return "footnote"
     return None
 

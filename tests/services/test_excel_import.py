@@ -557,3 +557,27 @@ def test_dates_that_excel_turned_into_numbers(fresh_db, tmp_path):
     assert (first.signed_on, first.library_on, first.started_on) == (dt.date(2022, 3, 1), dt.date(2022, 3, 15), dt.date(2022, 4, 1))
     assert (second.signed_on, second.library_on, second.started_on) == (dt.date(2022, 1, 1), dt.date(2022, 3, 1), None)
     assert any("晚于今天" in w.message for w in analysis.warnings if w.row == 3)  # 2022-12-01 after 25 August
+
+
+def test_headings_subtotals_and_signatures_are_neither_projects_nor_errors(fresh_db, tmp_path):
+    rows = [
+        ["序号", "项目名称", "投资方", "总投资（万元）"],
+        ["一、轻合金产业（2个）", None, None, 3000],
+        [1, "铝型材深加工", "甲公司", 1000],
+        [2, "再生铝", "乙公司", 2000],
+        ["二", "新材料产业", None, 5000],
+        [3, "有机硅单体", "丙公司", 5000],
+        [None, "（三）新能源产业", None, None],
+        [None, "1.储能电池", None, None],
+        [None, "新能源产业（1个）", None, 800],
+        [4, "光伏组件", "丁公司", 800],
+        ["填报人：张三", None, "审核人：李四", None],
+        ["注：1、金额单位为万元；", "2、日期为签约日期。", None, None],
+        [None, "年产3万吨项目（缺总投资）", "戊公司", None],
+    ]
+    analysis = ei.analyse(write_xlsx(tmp_path / "分段小计.xlsx", rows), today=TODAY)
+    assert analysis.rows_read == 5 and analysis.valid == 4
+    assert [(e.row, e.column) for e in analysis.errors] == [(13, "总投资（万元）")]
+    ei.commit(analysis, today=TODAY)
+    assert {p.name for p in Project.select()} == {"铝型材深加工", "再生铝", "有机硅单体", "光伏组件"}
+    assert analysis.total_investment_wan == Decimal(8800)

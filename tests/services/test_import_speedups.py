@@ -150,7 +150,8 @@ def test_skip_rows_look_at_the_whole_row_for_footnotes():
     mapping = {0: "name", 1: "total_investment"}
     note = "注：金额单位为万元。"
     assert ei._skip_kind([note, note, note, note, note], 0, mapping) == "footnote"
-    assert ei._skip_kind([note, note, note, note, "另"], 0, mapping) is None
+    assert ei._skip_kind([note, "2、日期为签约日期。", None, None, "另"], 0, mapping) == "footnote"
+    assert ei._skip_kind([note, note, note, note, 5000], 0, mapping) is None  # an amount somewhere: a row to check
     assert ei._skip_kind([None, "", "  ", "合计", 5, 6], 0, mapping) == "total"
     assert ei._skip_kind([1, "项目", 3, "小计"], 1, mapping) is None  # a total word only counts in the first three
     assert ei._skip_kind([None, " ", None], 0, mapping) == "blank"
