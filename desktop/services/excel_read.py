@@ -1,6 +1,7 @@
 """Reading a workbook or CSV file into plain rows, with the sender's row numbers kept exact.
 
-python-calamine reads .xlsx/.xlsm/.xls/.ods (fast, no formulas or formats); CSV is decoded as
+python-calamine reads .xlsx/.xlsm/.xls/.ods (fast, no formulas or formats); it reports merged cells
+for .xlsx/.xls only, so an .ods's merges are read from its content.xml. CSV is decoded as
 UTF-8 (with or without BOM) or GB18030. Every way a file can be unreadable becomes an
 `UnreadableFileError` with one Chinese sentence saying what to do. No Qt here.
 """
@@ -186,7 +187,7 @@ def read_table(path, sheet: str | None = None) -> Table:
             ws = workbook.get_sheet_by_name(sheet)
             rows = ws.to_python(skip_empty_area=False)
             try:
-                merged = list(ws.merged_cell_ranges or [])
+                merged = ws.merged_cell_ranges
             except BaseException as exc:
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
@@ -200,9 +201,126 @@ def read_table(path, sheet: str | None = None) -> Table:
     finally:
         _close(workbook)
     rows = [r if type(r) is list else list(r) for r in rows]  # calamine's rows already are fresh lists
+    if merged is None:
+        # calamine knows merged ranges only for .xlsx/.xls; an .ods (a zip, whatever its name) says
+        # them in its content.xml.
+        merged = ods_merged_ranges(path, sheet) if head.startswith(ZIP_MAGIC) else []
+        _blank_covered_cells(rows, merged)
+    else:
+        merged = list(merged)
     if not any(any(_filled(v) for v in row) for row in rows):
         raise UnreadableFileError("工作表是空的，请确认选择了填有项目的工作表", Location(file=path.name, sheet=sheet))
     return Table(sheet=sheet, sheets=names, rows=rows, merged=merged)
+
+
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_SPAN_ATTRIBUTES = (b"number-rows-spanned", b"number-columns-spanned")
+# More merged ranges than any list a person fills in: such a file is not a list, its merges are ignored.
+MAX_MERGED_RANGES = 100_000
+
+
+class _SheetEnded(Exception):
+    """Raised from the parser's handler to stop reading once the wanted sheet is over."""
+
+
+def _has_spans(archive) -> bool:
+    """Whether content.xml names a span at all: program-made .ods files seldom do, and then need no parse."""
+    overlap = max(len(a) for a in _SPAN_ATTRIBUTES)
+    tail = b""
+    with archive.open("content.xml") as content:
+        while chunk := content.read(1 << 20):
+            window = tail + chunk
+            if any(attribute in window for attribute in _SPAN_ATTRIBUTES):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
+def ods_merged_ranges(path, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Merged ranges of `sheet` in an .ods, 0-based inclusive like calamine's, counted from cell A1.
+
+    A merge is a table-cell with number-rows/columns-spanned; rows and cells carry
+    number-rows/columns-repeated (a sheet's trailing empty row is one element repeated a million
+    times), so repeats are counted, never expanded. content.xml is read as a stream with expat (no tree
+    is built: ElementTree.iterparse took 1.5 × the time) and only up to the end of the sheet. A damaged
+    file has no merged ranges rather than no table.
+    """
+    import zipfile
+    from xml.parsers import expat
+
+    table, row_tag = _TABLE + "table", _TABLE + "table-row"
+    cell, covered = _TABLE + "table-cell", _TABLE + "covered-table-cell"
+    name = _TABLE + "name"
+    rows_repeated, columns_repeated = _TABLE + "number-rows-repeated", _TABLE + "number-columns-repeated"
+    rows_spanned, columns_spanned = _TABLE + "number-rows-spanned", _TABLE + "number-columns-spanned"
+    found: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    in_sheet = False
+    nested = 0  # tables inside the sheet's cells: their rows are not the sheet's
+    row = next_row = column = 0
+    row_repeats = 1
+
+    def count(attributes, key) -> int:
+        value = attributes.get(key)
+        return max(1, int(value)) if value else 1
+
+    def start(tag, attributes):
+        nonlocal in_sheet, nested, row, next_row, column, row_repeats
+        if tag == cell or tag == covered:
+            if not in_sheet or nested:
+                return
+            repeated = count(attributes, columns_repeated)
+            if tag == cell and (rows_spanned in attributes or columns_spanned in attributes):
+                height, width = count(attributes, rows_spanned), count(attributes, columns_spanned)
+                if height > 1 or width > 1:
+                    if len(found) + row_repeats * repeated > MAX_MERGED_RANGES:
+                        raise ValueError("more merged ranges than a list has")
+                    for r0 in range(row, row + row_repeats):
+                        for c0 in range(column, column + repeated):
+                            found.append(((r0, c0), (r0 + height - 1, c0 + width - 1)))
+            column += repeated
+        elif tag == row_tag:
+            if in_sheet and not nested:
+                row, row_repeats, column = next_row, count(attributes, rows_repeated), 0
+                next_row += row_repeats
+        elif tag == table:
+            if in_sheet:
+                nested += 1
+            elif attributes.get(name) == sheet:
+                in_sheet = True
+
+    def end(tag):
+        nonlocal nested
+        if tag == table and in_sheet:
+            if not nested:
+                raise _SheetEnded
+            nested -= 1
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if not _has_spans(archive):
+                return []
+            parser = expat.ParserCreate(namespace_separator="}")
+            parser.StartElementHandler = start
+            parser.EndElementHandler = end
+            with archive.open("content.xml") as content:
+                while chunk := content.read(1 << 20):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+    except _SheetEnded:
+        return sorted(found)
+    except Exception:  # a damaged zip or XML: the rows can still be read, only the merges are lost
+        return []
+    return []  # no sheet of that name
+
+
+def _blank_covered_cells(rows: list[list], merged) -> None:
+    """Empty the cells hidden under a merge, as Excel does: LibreOffice may keep their old text there."""
+    for (r0, c0), (r1, c1) in merged:
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if (r, c) != (r0, c0):
+                    row[c] = ""
 
 
 def _filled(value) -> bool:
