@@ -7,13 +7,13 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QLibraryInfo, QLocale, QThread, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop import APP_ID, APP_NAME, config
 from desktop.errors import UserError
-from desktop.resources import font_path
+from desktop.resources import font_path, resource_path
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "investdesk.png"))))  # title bars and the taskbar
     app.setOrganizationName(APP_ID)
     family = register_font()
     if family:
@@ -60,27 +61,62 @@ def install_translation(app: QApplication) -> None:
         log.warning("Qt zh_CN translation not found in %s", folder)
 
 
+_crash_file = None  # kept open for faulthandler for the life of the process
+
+
 def setup_logging() -> Path:
+    """The log file in the data folder (the windowed program has no console), kept to 4 × 2 MB; a
+    hard crash (a fault inside Qt) writes its Python stack to crash.log beside it."""
+    global _crash_file
+    import faulthandler
+    from logging.handlers import RotatingFileHandler
+
     log_file = config.log_dir() / "investdesk.log"
-    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler = RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    if _crash_file is None:
+        try:
+            _crash_file = open(log_file.with_name("crash.log"), "a", encoding="utf-8")  # noqa: SIM115
+            faulthandler.enable(_crash_file)
+        except OSError as exc:
+            log.warning("crash.log not writable: %s", exc)
     return log_file
 
 
+def internal_error_text(exc: BaseException, log_file: Path | None) -> str:
+    where = f"详细信息已写入日志：\n{log_file}" if log_file else "而且无法写入日志文件"
+    return f"程序出现内部错误：{exc}\n\n{where}\n请把日志发给维护人员。"
+
+
 def install_excepthook(log_file: Path) -> None:
+    showing = []  # one dialog at a time: a slot failing on every repaint must not stack them up
+
     def hook(exc_type, exc, tb):
-        if issubclass(exc_type, UserError):
-            QMessageBox.warning(None, APP_NAME, str(exc))
-            return
-        log.error("未处理的错误：\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        QMessageBox.critical(
-            None, APP_NAME, f"程序出现内部错误：{exc}\n\n详细信息已写入日志：\n{log_file}\n请把日志发给维护人员。"
-        )
+        if not issubclass(exc_type, UserError):
+            log.error("未处理的错误：\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        app = QApplication.instance()
+        if showing or app is None or QThread.currentThread() is not app.thread():
+            return  # logged; a dialog only from the GUI thread
+        showing.append(True)
+        try:
+            if issubclass(exc_type, UserError):
+                QMessageBox.warning(None, APP_NAME, str(exc))
+            else:
+                QMessageBox.critical(None, APP_NAME, internal_error_text(exc, log_file))
+        finally:
+            showing.clear()
 
     sys.excepthook = hook
+
+
+def show_fatal_error(text: str) -> None:
+    """A message for the windowed program when it cannot start (it has no console to print to)."""
+    if QApplication.instance() is None:
+        create_application()
+    QMessageBox.critical(None, APP_NAME, text)
 
 
 def ask_first_start(default: Path) -> str | None:

@@ -36,7 +36,8 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
 
-PROG = "python -m desktop"
+# What the user types: the frozen console program's own name, or the module from a source checkout.
+PROG = "investdesk-cli" if getattr(sys, "frozen", False) else "python -m desktop"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -784,6 +785,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         _end_progress()
         complain(_hide_password(f"错误：{exc}", getattr(args, "db", None)))
+        if handler is run_window:
+            _tell_in_a_window(_hide_password(str(exc), getattr(args, "db", None)))
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         _end_progress()
@@ -794,4 +797,20 @@ def main(argv: list[str] | None = None) -> int:
         log_file = _log_bug(argv, exc, hide=getattr(args, "db", None))
         where = f"详细信息已写入日志：{log_file}" if log_file else "且无法写入日志文件"
         complain(_hide_password(f"错误：程序内部错误（{type(exc).__name__}：{exc}），{where}，请把日志发给维护人员。", getattr(args, "db", None)))
+        if handler is run_window:
+            from desktop.app import internal_error_text
+
+            _tell_in_a_window(_hide_password(internal_error_text(exc, log_file), getattr(args, "db", None)))
         return EXIT_BUG
+
+
+def _tell_in_a_window(text: str) -> None:
+    """The windowed program has no console: why it could not start goes into a dialog as well."""
+    try:
+        from desktop.app import show_fatal_error
+
+        show_fatal_error(text)
+    except Exception:  # noqa: BLE001 - no display, no Qt: the message is already on stderr and in the log
+        import logging
+
+        logging.getLogger(__name__).exception("could not show the start-up error")

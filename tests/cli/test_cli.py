@@ -455,3 +455,48 @@ def test_a_server_that_cannot_be_reached_is_one_line_without_the_password(data_d
     assert result.returncode == 1
     assert_one_chinese_line(result, "无法打开数据库")
     assert "geheim123" not in result.err
+
+
+# --- the windowed program has no console: start-up failures also show a dialog ---------------------
+
+
+def test_a_window_that_cannot_start_says_why_in_a_dialog(data_dir, monkeypatch):
+    from desktop import app, cli
+    from desktop.errors import UserError
+
+    shown = []
+    monkeypatch.setattr(app, "show_fatal_error", shown.append)
+    monkeypatch.setattr(sys, "stderr", None)  # as in the windowed build
+
+    def broken(db_path, demo):
+        raise RuntimeError("迁移时出错")
+
+    monkeypatch.setattr(app, "run_gui", broken)
+    assert cli.main([]) == 3
+    assert "程序出现内部错误：迁移时出错" in shown[0] and str(data_dir / "logs" / "investdesk.log") in shown[0]
+
+    def refused(db_path, demo):
+        raise UserError("数据库文件在网络驱动器上，请改用服务器模式")
+
+    monkeypatch.setattr(app, "run_gui", refused)
+    assert cli.main(["--db", "x.db"]) == 1
+    assert shown[1] == "数据库文件在网络驱动器上，请改用服务器模式"
+
+
+def test_command_line_errors_stay_on_the_console(data_dir, monkeypatch, tmp_path, capsys):
+    from desktop import app, cli
+
+    shown = []
+    monkeypatch.setattr(app, "show_fatal_error", shown.append)
+    assert cli.main(["stats", "--db", str(tmp_path / "none.db")]) == 1
+    assert shown == [] and "不存在" in capsys.readouterr().err
+
+
+def test_text_output_is_utf8_in_a_c_locale_or_a_gbk_console(data_dir, tmp_path):
+    # (In the C locale a Chinese file name arrives already mangled in argv: an ASCII one there.)
+    for env, name in (({"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}, "none.db"),
+                      ({"PYTHONIOENCODING": "gbk"}, "没有的库.db")):
+        shown = run_cli("--help", data_dir=data_dir, extra_env=env)
+        assert shown.returncode == 0 and "打开演示数据库" in shown.out
+        refused = run_cli("stats", "--db", str(tmp_path / name), data_dir=data_dir, extra_env=env)
+        assert_one_chinese_line(refused, "不存在", name)

@@ -41,3 +41,56 @@ def test_demo_is_built_with_progress_and_marked(qtbot, monkeypatch):
 
     figures = compute_stats(dt.date(2022, 1, 1), dt.date(2022, 6, 30))
     assert figures["library_projects"] == 60
+
+
+def test_the_application_has_the_program_icon(qapp):
+    from desktop.app import create_application
+
+    assert not create_application().windowIcon().isNull()
+
+
+def test_the_log_rotates_and_a_hard_crash_has_a_file(monkeypatch, tmp_path):
+    import faulthandler
+    import logging
+    import sys
+    from logging.handlers import RotatingFileHandler
+
+    from desktop import app, config
+
+    monkeypatch.setenv(config.DATA_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(app, "_crash_file", None)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        log_file = app.setup_logging()
+        (added,) = [h for h in root.handlers if h not in before]
+        assert isinstance(added, RotatingFileHandler) and added.maxBytes == 2_000_000 and added.backupCount == 3
+        assert log_file == tmp_path / "logs" / "investdesk.log"
+        assert faulthandler.is_enabled() and (tmp_path / "logs" / "crash.log").exists()
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+            handler.close()
+        faulthandler.enable(sys.__stderr__)
+        if app._crash_file is not None:
+            app._crash_file.close()
+
+
+def test_an_error_in_a_slot_shows_one_dialog_at_a_time(qapp, monkeypatch, tmp_path):
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop import app
+
+    shown = []
+
+    def critical(parent, title, text):
+        shown.append(text)
+        sys.excepthook(RuntimeError, RuntimeError("又一次"), None)  # raised again while the first is open
+
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app.install_excepthook(tmp_path / "investdesk.log")
+    sys.excepthook(RuntimeError, RuntimeError("重绘出错"), None)
+    assert len(shown) == 1 and "重绘出错" in shown[0] and str(tmp_path / "investdesk.log") in shown[0]
