@@ -229,6 +229,7 @@ class ImportAnalysis:
     rows: list[ImportRow] = field(default_factory=list)
     raw_rows: dict[int, list] = field(default_factory=dict)
     header_cells: list[list] = field(default_factory=list)
+    header_units: list[str] = field(default_factory=list)  # 亿/万/元/亩 per column, from its header
     layout_key: str = ""
     mapping_overrides: dict[int, str] | None = None
 
@@ -774,6 +775,7 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
         file=str(path), sheet=table.sheet, sheets=table.sheets, header_row=header.last + 1,
         headers=header.labels, mapping=mapping, first_header_row=header.first + 1,
         header_cells=[list(rows[r]) for r in range(header.first, header.last + 1)],
+        header_units=list(header.units),
         layout_key=layout_key, mapping_overrides=dict(mapping_overrides) if mapping_overrides else None,
     )
     try:
@@ -1108,7 +1110,13 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                 step_label = FIELDS.get(date_key, "") if date_key else ""
                 why = f"表中没有{step_label}" if date_key and date_key not in col_of else (
                     f"{step_label}未填" if date_key else "该步骤没有日期列")
-                warnings.append(Issue(excel_row, label(c), f"进展“{word}”的完成日期未知（{why}），未记录该步骤，请在项目中补记日期"))
+                # Without a date the step cannot be recorded (the statistics count steps by date):
+                # the word is kept in 形象进度, so the project still says how far it is.
+                progress_text = values.get("progress_text", "")
+                if word not in progress_text:
+                    values["progress_text"] = f"{progress_text}；{word}" if progress_text else word
+                warnings.append(Issue(excel_row, label(c), f"进展“{word}”的完成日期未知（{why}），未记录该步骤，"
+                                                           "已记入形象进度，请在项目中补记日期"))
 
         # Errors: name, total, fixed > total (and the rest of the form's rules).
         if not values.get("name"):
@@ -1523,7 +1531,7 @@ def write_error_report(analysis: ImportAnalysis, out_path) -> None:
     ws = wb.active
     ws.title = "问题清单"
     width = len(analysis.headers)
-    ws.append(["原行号", *analysis.headers, "问题说明"])
+    ws.append(["原行号", *_labels_with_units(analysis), "问题说明"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     column_of = {label: i for i, label in reversed(list(enumerate(analysis.headers))) if label}
@@ -1550,6 +1558,21 @@ def write_error_report(analysis: ImportAnalysis, out_path) -> None:
         raise UserError("无法保存问题清单：文件可能正在 Excel 中打开，请关闭后重试", Location(file=Path(out_path).name)) from exc
     except OSError as exc:
         raise UserError(f"无法保存问题清单（{exc.strerror or exc}）", Location(file=Path(out_path).name)) from exc
+
+
+_UNIT_WORDS = {"亿": "亿元", "万": "万元", "元": "元", "亩": "亩"}
+
+
+def _labels_with_units(analysis: ImportAnalysis) -> list[str]:
+    """The report's column titles: a unit the sheet gave on a group cell above (计划投资（亿元） over
+    总投资) goes into the title, so the report, corrected and sent back, imports with the same unit."""
+    labels = []
+    for c, label in enumerate(analysis.headers):
+        unit = analysis.header_units[c] if c < len(analysis.header_units) else ""
+        if unit and label and not _clean_header(label)[1]:
+            label = f"{label}（{_UNIT_WORDS[unit]}）"
+        labels.append(label)
+    return labels
 
 
 def _report_value(value):

@@ -44,7 +44,7 @@ def test_township_sheet_is_analysed_with_exact_rows(fresh_db, tmp_path):
     assert analysis.errors == []
     assert analysis.total_investment_wan == Decimal(32000)
     # 洽谈中 has no date column: a warning on its own cell, nothing invented.
-    assert issue_of(analysis.warnings, 8) == [("项目进展", "进展“洽谈中”的完成日期未知（该步骤没有日期列），未记录该步骤，请在项目中补记日期")]
+    assert issue_of(analysis.warnings, 8) == [("项目进展", "进展“洽谈中”的完成日期未知（该步骤没有日期列），未记录该步骤，已记入形象进度，请在项目中补记日期")]
     assert Project.select().count() == 0  # analyse writes nothing
     data = analysis.to_json()
     assert set(data) == {"file", "sheet", "header_row", "rows_read", "valid", "imported", "updated", "skipped",
@@ -216,8 +216,8 @@ def test_stage_words_construction_progress_and_unknown_words(fresh_db, tmp_path)
     analysis = ei.analyse(write_xlsx(tmp_path / "s.xlsx", rows), today=TODAY)
     assert issue_of(analysis.warnings, 2) == []
     assert issue_of(analysis.warnings, 4) == [("项目阶段", "无法识别的进展“搁置中”，已记入形象进度")]
-    assert issue_of(analysis.warnings, 6) == [("项目阶段", "进展“已投产”的完成日期未知（表中没有投产时间），未记录该步骤，请在项目中补记日期")]
-    assert issue_of(analysis.warnings, 7) == [("项目阶段", "进展“云签约”的完成日期未知（表中没有签约时间），未记录该步骤，请在项目中补记日期")]
+    assert issue_of(analysis.warnings, 6) == [("项目阶段", "进展“已投产”的完成日期未知（表中没有投产时间），未记录该步骤，已记入形象进度，请在项目中补记日期")]
+    assert issue_of(analysis.warnings, 7) == [("项目阶段", "进展“云签约”的完成日期未知（表中没有签约时间），未记录该步骤，已记入形象进度，请在项目中补记日期")]
     ei.commit(analysis, today=TODAY)
     assert (project("甲").stage_no, project("甲").started_on, project("甲").progress_text) == (19, dt.date(2021, 10, 8), "土建完成80%")
     assert (project("乙").stage_no, project("乙").library_on, project("乙").progress_text) == (19, dt.date(2022, 1, 15), "主体完工")
@@ -581,3 +581,30 @@ def test_headings_subtotals_and_signatures_are_neither_projects_nor_errors(fresh
     ei.commit(analysis, today=TODAY)
     assert {p.name for p in Project.select()} == {"铝型材深加工", "再生铝", "有机硅单体", "光伏组件"}
     assert analysis.total_investment_wan == Decimal(8800)
+
+
+def test_a_stage_word_without_its_date_is_kept_in_the_progress_text(fresh_db, tmp_path):
+    rows = [["项目名称", "投资方", "总投资（万元）", "项目进展", "开工时间"], ["在建甲", "甲公司", 3000, "在建", None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "无日期.xlsx", rows), today=TODAY)
+    (warning,) = [w for w in analysis.warnings if w.row == 2]
+    assert "已记入形象进度" in warning.message
+    ei.commit(analysis, today=TODAY)
+    project = Project.get(Project.name == "在建甲")
+    assert project.progress_text == "在建" and project.stage_no == 0
+
+
+def test_the_error_report_carries_the_unit_of_a_group_header_and_reads_back_the_same(fresh_db, tmp_path):
+    from openpyxl import load_workbook
+
+    rows = [["项目名称", "计划投资（亿元）", None, "所在乡镇"], [None, "总投资", "其中：固定资产投资", None],
+            ["报告甲", 1.5, 1, "不存在镇"]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "分组单位.xlsx", rows, merges=["B1:C1", "A1:A2", "D1:D2"]), today=TODAY)
+    assert analysis.rows[0].values["total_investment"] == Decimal(15000)
+    report = tmp_path / "问题清单.xlsx"
+    ei.write_error_report(analysis, report)
+    sheet = load_workbook(report).active
+    titles = [c.value for c in sheet[1]]
+    assert "总投资（亿元）" in titles and "其中：固定资产投资（亿元）" in titles and "项目名称" in titles
+    again = ei.analyse(report, today=TODAY)
+    assert again.rows[0].values["total_investment"] == Decimal(15000)
+    assert again.rows[0].values["fixed_asset_investment"] == Decimal(10000)
