@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
+        self._build_menus(quit_action)
 
         settings = ui_settings()
         geometry = settings.value("main/geometry")
@@ -136,6 +137,31 @@ class MainWindow(QMainWindow):
         # The automatic backups start once the window is up: their module is not needed to show it.
         self.auto_backup = None
         QTimer.singleShot(0, self._start_auto_backup)
+
+    def _build_menus(self, quit_action: QAction) -> None:
+        """The Excel work of the library, reachable from any page (the shortcuts stay on the library's
+        toolbar, where they already are)."""
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        for text, tip, slot in (
+            ("导入 Excel 清单…", "导入乡镇、部门报来的项目清单", lambda: self.open_import("")),
+            ("下载乡镇填报模板…", "生成给乡镇填报用的 Excel 模板（带下拉选项和填写说明）", self.library_page.save_template),
+            ("导出项目清单…", "把项目库当前显示的项目导出为 Excel", self._export_library),
+        ):
+            action = file_menu.addAction(text)
+            action.setStatusTip(tip)
+            action.triggered.connect(slot)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction("关于招商工作台").triggered.connect(self._about)
+
+    def _export_library(self) -> None:
+        self.show_page_by_key("library")
+        self.library_page.export_shown()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, APP_NAME, f"{APP_NAME} v{__version__}\n{self.installation}\n\n"
+                                          f"数据文件夹：{config.data_dir()}")
 
     def page(self, index: int) -> QWidget:
         """The page at `index`, built on first use."""

@@ -84,3 +84,24 @@ def test_automatic_backups_start_once_the_window_is_up(qtbot, sample_projects):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.auto_backup is not None, timeout=2000)
+
+
+def test_the_file_menu_offers_the_template_import_and_export_from_any_page(qtbot, sample_projects, monkeypatch, tmp_path):
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_page_by_key("targets")
+    (file_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "文件(&F)"]
+    actions = {a.text(): a for a in file_menu.actions() if a.text()}
+    assert {"导入 Excel 清单…", "下载乡镇填报模板…", "导出项目清单…", "退出"} <= set(actions)
+    target = tmp_path / "模板.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    actions["下载乡镇填报模板…"].trigger()
+    assert load_workbook(target).sheetnames == ["项目清单", "填表说明", "下拉列表"]
+    listed = tmp_path / "清单.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(listed), ""))
+    actions["导出项目清单…"].trigger()
+    qtbot.waitUntil(listed.exists, timeout=10000)
+    assert window.stack.currentWidget() is window.library_page
