@@ -574,7 +574,9 @@ def cmd_import(args) -> int:
         analysis = excel_import.analyse(args.file, sheet=args.sheet, progress=_console_progress("正在检查"))
         _end_progress()
         report_written = False
-        if errors_out is not None and (analysis.errors or analysis.warnings or analysis.duplicates):
+        if errors_out is not None:
+            # Written even without problems (headers only), so an old report at that path never
+            # passes for this file's.
             excel_import.write_error_report(analysis, errors_out)
             report_written = True
         outcome = None
@@ -625,7 +627,8 @@ def import_summary(analysis, outcome, *, dry_run: bool, errors_out: Path | None 
         if len(issues) > IMPORT_DETAIL_LINES:
             lines.append(f"  ……另有 {len(issues) - IMPORT_DETAIL_LINES} 条{kind}")
     if errors_out is not None:
-        lines.append(f"问题清单已保存到 {errors_out}")
+        problems = analysis.errors or analysis.warnings or analysis.duplicates
+        lines.append(f"问题清单已保存到 {errors_out}" if problems else f"没有发现问题；问题清单（只有表头）已保存到 {errors_out}")
     return "\n".join(lines)
 
 

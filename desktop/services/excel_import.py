@@ -81,17 +81,19 @@ FIELDS: dict[str, str] = {
 _SYNONYM_LISTS = {
     "code": ["项目编号", "编号", "项目代码", "项目编码"],
     "name": ["项目名称", "项目名", "名称"],
-    "investor_name": ["投资方", "投资主体", "投资企业", "投资单位", "签约企业", "投资商", "投资方名称", "企业名称", "签约单位", "客商"],
-    "total_investment": ["总投资", "计划总投资", "总投资额", "投资总额", "项目总投资", "计划投资总额"],
+    "investor_name": ["投资方", "投资主体", "投资企业", "投资单位", "签约企业", "投资商", "投资方名称", "企业名称", "签约单位", "客商",
+                      "建设单位", "业主单位", "项目业主"],
+    "total_investment": ["总投资", "计划总投资", "总投资额", "投资总额", "项目总投资", "计划投资总额", "投资额"],
     "fixed_asset_investment": ["固定资产投资", "固投", "固定资产投资额"],
     "land_area": ["用地", "用地面积", "占地面积", "用地规模", "占地", "计划用地"],
-    "stage": ["项目进展", "进展情况", "项目阶段", "当前阶段", "进展", "阶段", "项目状态", "目前进展", "推进情况"],
+    "stage": ["项目进展", "进展情况", "项目阶段", "当前阶段", "进展", "阶段", "项目状态", "目前进展", "推进情况",
+              "项目进展情况", "项目推进情况"],
     "progress_text": ["形象进度", "项目形象进度"],
     "signed_on": ["签约时间", "签约日期"],
     "library_on": ["入库时间", "入库日期"],
     "started_on": ["开工时间", "实际开工时间", "开工日期", "实际开工日期"],
     "operating_on": ["投产时间", "投产日期", "实际投产时间"],
-    "annual_plan_investment": ["年度计划投资", "本年计划投资", "年计划投资", "年度投资计划"],
+    "annual_plan_investment": ["年度计划投资", "本年计划投资", "年计划投资", "年度投资计划", "本年度计划投资"],
     "completed_investment": ["累计完成投资", "累计完成", "累计投资", "已完成投资"],
     "arrived_funds": ["到位资金", "资金到位", "累计到位资金", "实际到位资金"],
     "signed_amount": ["签约额", "签约金额", "协议投资额"],
@@ -101,7 +103,8 @@ _SYNONYM_LISTS = {
     "township": ["所在乡镇", "乡镇", "所属乡镇", "乡镇(街道)", "项目所在地"],
     "industry": ["产业类别", "所属产业", "行业", "产业", "产业类型", "所属行业", "行业类别", "产业分类"],
     "content": ["建设内容", "建设内容及规模", "项目内容", "主要建设内容", "项目简介"],
-    "contact": ["联系人及电话", "联系人", "联系方式", "联系电话", "联系人及联系方式", "企业联系人", "联系人电话"],
+    "contact": ["联系人及电话", "联系人", "联系方式", "联系电话", "联系人及联系方式", "企业联系人", "联系人电话",
+                "联系人/电话", "联系人/联系电话", "联系人、电话", "联系人和电话"],
     "remarks": ["备注", "说明"],
 }
 SYNONYMS: dict[str, str] = {}
@@ -156,8 +159,10 @@ _FOOTNOTE_RE = re.compile(r"^\s*(注|备注|说明|填报人|填表人|审核人
 _MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EMPTY_WORDS = {"待定", "—", "-", "--", "——", "/", "无", "暂无", "未定", "空", "／", "—-", "未开工", "未签约", "无。"}
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3}[-－—]?\d{7,8})(?!\d)")
+# A mobile number as people write it: 13805981234, 138 0598 1234, 138-0598-1234.
+_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d(?:[ \-－—]?\d{4}){2})(?!\d)")
+# A landline with its area code, and an extension after 转/分机 (0598-2321234转801).
+_LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3}[-－—]?\d{7,8}(?:\s*(?:转|分机)\s*\d{1,5})?)(?!\d)")
 _DIGITS_RE = re.compile(r"[\d\-－—]{5,}")
 _CONTACT_SEPARATORS_RE = re.compile(r"[\s/／,，;；、:：()（）]+")
 _CONTACT_LABEL_RE = re.compile(r"^(联系人|电话|手机)\s*")
@@ -586,6 +591,19 @@ def _date_from_number(value: int | float) -> tuple[dt.date | None, str | None]:
     return None, f"“{_text(value)}”不是日期，已留空"
 
 
+def _known_industry(name: str, industries) -> str | None:
+    """The industry of the list a sheet's 产业 cell names: itself, or without a trailing 产业/行业
+    (“轻合金产业” → 轻合金), compared without spaces and in half-width."""
+    if name in industries:
+        return name
+    by_norm = {normalise_name(industry): industry for industry in industries}
+    norm = normalise_name(name)
+    for candidate in (norm, *(norm[:-len(suffix)] for suffix in ("产业链", "产业", "行业") if norm.endswith(suffix))):
+        if candidate and candidate in by_norm:
+            return by_norm[candidate]
+    return None
+
+
 def _code(value) -> tuple[str, str | None]:
     if _blank(value):
         return "", None
@@ -608,10 +626,14 @@ def _code(value) -> tuple[str, str | None]:
 def _split_contact(text: str) -> tuple[str, str, str | None]:
     """“袁安邦 13805981234” / “袁安邦/0598-2321234” → (name, phone, warning)."""
     text = unicodedata.normalize("NFKC", text).strip()
-    phones = _MOBILE_RE.findall(text) + _LANDLINE_RE.findall(text)
+    mobiles = _MOBILE_RE.findall(text)
     rest = text
-    for phone in phones:
+    for phone in mobiles:
         rest = rest.replace(phone, " ")
+    landlines = _LANDLINE_RE.findall(rest)
+    for phone in landlines:
+        rest = rest.replace(phone, " ")
+    phones = [re.sub(r"[ \-－—]", "", phone) for phone in mobiles] + [re.sub(r"\s+", "", phone) for phone in landlines]
     name = _CONTACT_SEPARATORS_RE.sub(" ", rest).strip()
     name = _CONTACT_LABEL_RE.sub("", name).strip()
     warning = None
@@ -1055,8 +1077,9 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                         values["leader_id"] = person
                 elif kind is _INDUSTRY:
                     name = _text(value)
-                    if name in ref.industries:
-                        values["industry"] = name
+                    known = _known_industry(name, ref.industries)
+                    if known is not None:
+                        values["industry"] = known
                     else:
                         pending["industry"] = name[:64]
                         warnings.append(Issue(excel_row, label(c), f"产业“{name}”不在产业列表中，已留空（导入时可选择创建缺少的产业）"))

@@ -268,3 +268,21 @@ def test_import_of_an_unreadable_file(small_db, data_dir, tmp_path):
     missing = run_cli("import", str(tmp_path / "没有.xlsx"), "--db", str(small_db), data_dir=data_dir)
     assert missing.returncode == 1
     assert_one_chinese_line(missing, "没有.xlsx")
+
+
+def test_the_error_report_is_written_even_when_there_is_nothing_wrong(small_db, data_dir, tmp_path):
+    clean = tmp_path / "干净的清单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["项目名称", "投资方", "总投资（万元）"])
+    book.active.append(["没有问题的项目", "某公司", 1000])
+    book.save(clean)
+    report_path = tmp_path / "问题清单.xlsx"
+    stale = openpyxl.Workbook()
+    stale.active.append(["原行号", "上一次的问题"])
+    stale.save(report_path)
+    result = run_cli("import", str(clean), "--db", str(small_db), "--dry-run", "--errors-out", str(report_path),
+                     data_dir=data_dir)
+    assert result.returncode == 0, result.err
+    assert "没有发现问题" in result.out
+    rows = list(openpyxl.load_workbook(report_path).worksheets[0].iter_rows(values_only=True))
+    assert rows == [("原行号", "项目名称", "投资方", "总投资（万元）", "问题说明")]

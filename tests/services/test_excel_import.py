@@ -608,3 +608,18 @@ def test_the_error_report_carries_the_unit_of_a_group_header_and_reads_back_the_
     again = ei.analyse(report, today=TODAY)
     assert again.rows[0].values["total_investment"] == Decimal(15000)
     assert again.rows[0].values["fixed_asset_investment"] == Decimal(10000)
+
+
+def test_contacts_industries_and_more_header_names_as_townships_write_them(fresh_db, tmp_path):
+    rows = [["项目名称", "建设单位", "投资额（亿元）", "所属产业", "联系人/电话", "本年度计划投资", "项目进展情况"],
+            ["联系甲", "甲公司", 1.5, "轻合金产业", "袁安邦 138 0598 1234", 3000, "在谈"],
+            ["联系乙", "乙公司", 2, "新材料", "李明/0598-2321234转801", None, None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "写法.xlsx", rows), today=TODAY)
+    assert sorted(set(analysis.mapping.values())) == sorted(
+        {"name", "investor_name", "total_investment", "industry", "contact", "annual_plan_investment", "stage"})
+    assert not [w for w in analysis.warnings if "产业" in w.message or "电话" in w.message]
+    ei.commit(analysis, today=TODAY)
+    first, second = Project.get(Project.name == "联系甲"), Project.get(Project.name == "联系乙")
+    assert (first.contact, first.industry, first.total_investment) == ("袁安邦 13805981234", "轻合金", Decimal(15000))
+    assert first.investor.name == "甲公司" and first.annual_plan_investment == Decimal(3000)
+    assert second.contact == "李明 0598-2321234转801"
