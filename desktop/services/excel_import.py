@@ -829,15 +829,25 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
     return analysis
 
 
+_XML_CHUNK = 1 << 20
+_ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_HIDDEN_RE = re.compile(rb'\bhidden="(?:1|true)"')
+_ROW_NUMBER_RE = re.compile(rb'\br="(\d+)"')
+
+
 def hidden_rows(path: Path, sheet_name: str) -> list[int]:
-    """Excel row numbers hidden in `sheet_name` of an .xlsx (calamine does not say; the sheet's XML does)."""
-    import re
+    """Excel row numbers hidden in `sheet_name` of an .xlsx (calamine does not say; the sheet's XML does).
+
+    The sheet's XML is streamed a megabyte at a time (100,000 rows are ~200 MB of XML: read whole,
+    it alone would take an import over its memory budget); only a piece that mentions hidden="…"
+    is searched tag by tag."""
     import zipfile
     from xml.etree import ElementTree
 
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
           "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    rows: list[int] = []
     try:
         with zipfile.ZipFile(path) as archive:
             book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -848,20 +858,29 @@ def hidden_rows(path: Path, sheet_name: str) -> list[int]:
             if target is None:
                 return []
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            data = archive.read(member)
+            with archive.open(member) as stream:
+                carried = b""
+                while chunk := stream.read(_XML_CHUNK):
+                    data = carried + chunk
+                    # A tag has no “<” inside: every tag that starts before the last “<” ends before it.
+                    cut = data.rfind(b"<")
+                    body, carried = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+                    if b'hidden="' in body:
+                        rows += _hidden_in(body)
+                rows += _hidden_in(carried)
     except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return []
-    if b'hidden="1"' not in data and b'hidden="true"' not in data:
-        return []  # the usual sheet: one scan in C instead of a regex over every row tag
-    text = data.decode("utf-8", errors="replace")
-    rows = []
-    for tag in re.finditer(r"<(?:\w+:)?row\b[^>]*>", text):
-        attrs = tag.group(0)
-        if re.search(r'\bhidden="(?:1|true)"', attrs):
-            number = re.search(r'\br="(\d+)"', attrs)
-            if number:
-                rows.append(int(number.group(1)))
     return rows
+
+
+def _hidden_in(xml: bytes) -> list[int]:
+    found = []
+    for tag in _ROW_TAG_RE.finditer(xml):
+        if _HIDDEN_RE.search(tag.group(0)):
+            number = _ROW_NUMBER_RE.search(tag.group(0))
+            if number:
+                found.append(int(number.group(1)))
+    return found
 
 
 def _warn_hidden_rows(analysis: ImportAnalysis, path: Path) -> None:

@@ -623,3 +623,22 @@ def test_contacts_industries_and_more_header_names_as_townships_write_them(fresh
     assert (first.contact, first.industry, first.total_investment) == ("袁安邦 13805981234", "轻合金", Decimal(15000))
     assert first.investor.name == "甲公司" and first.annual_plan_investment == Decimal(3000)
     assert second.contact == "李明 0598-2321234转801"
+
+
+@pytest.mark.parametrize("chunk", [5, 37, 1 << 20])
+def test_hidden_rows_are_found_however_the_sheet_xml_is_cut(tmp_path, monkeypatch, chunk):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    for r in range(1, 301):
+        sheet.append([f"项目{r}", r])
+    hidden = [7, 150, 151, 300]
+    for r in hidden:
+        sheet.row_dimensions[r].hidden = True
+    sheet.column_dimensions["B"].hidden = True  # a hidden column is not a hidden row
+    path = tmp_path / "分段读取.xlsx"
+    book.save(path)
+    monkeypatch.setattr(ei, "_XML_CHUNK", chunk)
+    assert ei.hidden_rows(path, "清单") == hidden
