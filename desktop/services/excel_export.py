@@ -370,9 +370,11 @@ def export_filtered(out_path, criteria: ProjectFilter, sort: tuple[int, bool] | 
     return export_projects(out_path, rows, indices, title=title, progress=progress)
 
 
-def export_table(out_path, headers: list[str], rows: list[list], *, title: str, today: dt.date | None = None) -> int:
+def export_table(out_path, headers: list[str], rows: list[list], *, title: str, today: dt.date | None = None,
+                 number_formats: dict[int, str] | None = None) -> int:
     """A short list (units, people …) as a sheet with a title row, a header, frozen panes, widths and
-    an autofilter; returns the number of rows written."""
+    an autofilter; `number_formats`: column (0-based) → Excel number format (YI_FORMAT for 亿元).
+    Returns the number of rows written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -392,6 +394,9 @@ def export_table(out_path, headers: list[str], rows: list[list], *, title: str, 
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         ws.append([_cell_text(value) for value in row])
+    for column, number_format in (number_formats or {}).items():
+        for (cell,) in ws.iter_rows(min_row=3, min_col=column + 1, max_col=column + 1):
+            cell.number_format = number_format
     for c, name in enumerate(headers):
         ws.column_dimensions[get_column_letter(c + 1)].width = column_width([name, *(str(r[c] or "") for r in rows[:WIDTH_SAMPLE])])
     ws.freeze_panes = "A3"

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import UserError
 from desktop.services import approvals, lifecycle, reference
 from desktop.services.dates import format_date, parse_date
+from desktop.views.table_export import export_action, export_shown_table
 from desktop.views.widgets import ERROR_STYLE
 from desktop.views.widgets import list_table as _table
 
@@ -35,6 +36,9 @@ CHECK_COLUMNS = ("审批事项", "部门", "法定时限（工作日）", "代�
 (C_NAME, C_DEPT, C_DAYS, C_AGENT, C_SUBMITTED, C_APPROVED, C_STATUS, C_GAPS, C_DUE, C_LEFT, C_NOTE) = range(11)
 OVERDUE_COLUMNS = ("项目编号", "项目名称", "审批事项", "部门", "代办员", "办结期限", "超期（工作日）")
 CATALOG_COLUMNS = ("审批事项", "部门", "法定时限（工作日）", "记入流程步骤", "启用")
+# Columns exported as real dates or numbers (the rest as the text shown).
+CHECK_DATES, CHECK_NUMBERS = (C_SUBMITTED, C_APPROVED, C_DUE), (C_DAYS, C_LEFT)
+OVERDUE_DATES, OVERDUE_NUMBERS = (OVERDUE_COLUMNS.index("办结期限"),), (OVERDUE_COLUMNS.index("超期（工作日）"),)
 OVERDUE_BACKGROUND = QColor("#fde0e0")
 RED = QColor("#c62828")
 
@@ -129,7 +133,9 @@ class ApprovalsPage(QWidget):
         self.generate_action.triggered.connect(lambda: self.generate_for_project())
         self.overdue_action = QAction("超期事项", self)
         self.overdue_action.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
-        self.actions_for_toolbar = [self.generate_action, self.overdue_action]
+        self.export_action = export_action(
+            self, "把所选项目的审批清单（在“超期事项”页为超期事项）按显示导出为 Excel", self.export_shown)
+        self.actions_for_toolbar = [self.generate_action, self.overdue_action, self.export_action]
 
     def _today(self) -> dt.date:
         return self.today or working_today()
@@ -243,6 +249,29 @@ class ApprovalsPage(QWidget):
         project_id = self.overdue_table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
         self.tabs.setCurrentIndex(0)
         self.load(project_id)
+
+    # --- export
+
+    def export_shown(self, path: str | None = None):
+        """The list on the current tab as shown: the selected project's checklist, or the overdue items."""
+        if self.tabs.currentIndex() == 1:
+            return export_shown_table(self, self.overdue_table, "超期审批事项", path=path,
+                                      title=f"超期审批事项（截至 {format_date(self._today())}）",
+                                      numbers=OVERDUE_NUMBERS, dates=OVERDUE_DATES)
+        if self.project_id is None:
+            self._say("请先在左侧选择一个有审批清单的项目，再导出", error=True)
+            return None
+        code, name = self.project_table_texts()
+        return export_shown_table(self, self.check_table, f"{name}审批清单", title=f"{code} {name} 审批清单".strip(),
+                                  path=path, numbers=CHECK_NUMBERS, dates=CHECK_DATES)
+
+    def project_table_texts(self) -> tuple[str, str]:
+        """项目编号 and 项目名称 of the selected project, as listed on the left."""
+        rows = self.project_table.selectionModel().selectedRows()
+        if not rows:
+            return "", ""
+        r = rows[0].row()
+        return self.project_table.item(r, 0).text(), self.project_table.item(r, 1).text()
 
     # --- editing
 

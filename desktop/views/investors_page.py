@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UserError, ValidationError
 from desktop.services import investors
+from desktop.views.table_export import export_action, export_shown_table
 from desktop.views.widgets import ERROR_STYLE, FieldWithError, list_table, table_cell
 
 
@@ -39,9 +40,7 @@ PROJECT_COLUMNS = ("项目编号", "项目名称")
 PAIR_COLUMNS = ("客商一", "客商二", "判断依据")
 LOG_COLUMNS = ("合并时间", "保留", "并入（已删除）", "其信用代码", "移过来的项目", "移过来的联系人", "操作人")
 BAD_CELL = QColor("#fde0e0")
-
-
-
+COL_PROJECT_COUNT = LIST_COLUMNS.index("项目数")
 
 class InvestorForm(QWidget):
     """One investor: fields, contacts grid (phones checked), attached projects."""
@@ -297,7 +296,17 @@ class InvestorsPage(QWidget):
         self.duplicates_action.triggered.connect(lambda: self.tabs.setCurrentIndex(1))
         for action in (self.new_action, self.duplicates_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.actions_for_toolbar = [self.new_action, self.duplicates_action]
+        self.export_action = export_action(
+            self, "把当前显示的客商名单（按搜索结果）导出为 Excel；在“查重”页导出可能重复的客商", self.export_shown)
+        self.actions_for_toolbar = [self.new_action, self.duplicates_action, self.export_action]
+
+    def export_shown(self, path: str | None = None):
+        """The list on the current tab as shown: the 客商 (searched) or the probable duplicates."""
+        if self.tabs.currentIndex() == 1:
+            return export_shown_table(self, self.pair_table, "可能重复的客商", path=path)
+        search = self.search.text().strip()
+        return export_shown_table(self, self.table, "客商名单", title=f"客商名单（搜索：{search}）" if search else None,
+                                  path=path, numbers=(COL_PROJECT_COUNT,))
 
     # --- list
 

@@ -41,6 +41,7 @@ from desktop.errors import UserError, ValidationError
 from desktop.services import access, leads, reference
 from desktop.services.dates import format_date
 from desktop.services.money import AmountError
+from desktop.views.table_export import export_action, export_shown_table
 from desktop.views.widgets import ERROR_STYLE, AmountEdit, list_table, table_cell
 
 RED = QColor("#c62828")
@@ -52,6 +53,10 @@ GRID_COLUMNS = ("线索名称", "首报单位", "投资方", "产业", "预计�
 GRID_TITLE, GRID_UNIT, GRID_INVESTOR, GRID_INDUSTRY, GRID_AMOUNT, GRID_XIANGXIAN, GRID_GRADE = range(7)
 XIANGXIAN_COLUMNS = ("姓名", "家乡", "常住城市", "企业", "产业", "电话", "联系干部", "参会", "线索")
 FORUM_KINDS = ("乡贤座谈会", "商会", "云洽谈", "其他活动")
+# Columns exported as real dates or numbers (the rest as the text shown).
+LEAD_DATES = tuple(LEAD_COLUMNS.index(name) for name in ("收到日期", "响应期限", "最近跟进"))
+FORUM_DATES, FORUM_NUMBERS = (FORUM_COLUMNS.index("日期"),), (FORUM_COLUMNS.index("线索"),)
+XIANGXIAN_NUMBERS = (XIANGXIAN_COLUMNS.index("参会"), XIANGXIAN_COLUMNS.index("线索"))
 
 
 
@@ -371,6 +376,17 @@ class LeadsTab(QWidget):
             self._show(None)
         else:
             self._selected()
+
+    def filter_text(self) -> str:
+        """The filters in force, for the title of an export: “状态：跟进中，搜索：铝”; empty when none."""
+        parts = []
+        if self.status_filter.currentData() is not None:
+            parts.append(f"状态：{self.status_filter.currentText()}")
+        if self.unit_filter.currentData() is not None:
+            parts.append(f"首报单位：{self.unit_filter.currentText()}")
+        if self.search.text().strip():
+            parts.append(f"搜索：{self.search.text().strip()}")
+        return "，".join(parts)
 
     def _selected(self) -> None:
         lead_id = _selected_data(self.table)
@@ -967,7 +983,21 @@ class LeadsPage(QWidget):
         self.convert_action.triggered.connect(self.leads_tab.convert)
         for action in (self.new_action, self.forum_action, self.convert_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.actions_for_toolbar = [self.new_action, self.forum_action, self.convert_action]
+        self.export_action = export_action(
+            self, "把当前页签的列表（线索按当前筛选和搜索；座谈会；乡贤库）按显示导出为 Excel", self.export_shown)
+        self.actions_for_toolbar = [self.new_action, self.forum_action, self.convert_action, self.export_action]
+
+    def export_shown(self, path: str | None = None):
+        """The list on the current tab, as shown."""
+        tab = self.tabs.currentWidget()
+        if tab is self.forums_tab:
+            return export_shown_table(self, self.forums_tab.table, "座谈会清单", path=path,
+                                      numbers=FORUM_NUMBERS, dates=FORUM_DATES)
+        if tab is self.xiangxian_tab:
+            return export_shown_table(self, self.xiangxian_tab.table, "乡贤库", path=path, numbers=XIANGXIAN_NUMBERS)
+        filters = self.leads_tab.filter_text()
+        return export_shown_table(self, self.leads_tab.table, "线索清单", title=f"线索清单（{filters}）" if filters else None,
+                                  path=path, dates=LEAD_DATES)
 
     def new_lead(self) -> None:
         self.tabs.setCurrentWidget(self.leads_tab)

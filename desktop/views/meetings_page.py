@@ -32,9 +32,15 @@ from desktop.errors import UserError
 from desktop.services import meetings
 from desktop.services.dates import format_date
 from desktop.services.money import format_yi
+from desktop.views.table_export import export_action, export_shown_table
 
 MEETING_COLUMNS = ("编号", "会议名称", "日期", "地点", "组长", "议题", "决定情况")
 ITEM_COLUMNS = ("序号", "项目编号", "项目名称", "投资方", "总投资（亿元）", "用地（亩）", "提请事项 / 建议", "会议决定", "决定条件")
+# Columns exported as real dates or numbers (the rest as the text shown); 总投资 in 亿元 as shown.
+MEETING_NUMBERS = (MEETING_COLUMNS.index("编号"), MEETING_COLUMNS.index("议题"))
+MEETING_DATES = (MEETING_COLUMNS.index("日期"),)
+ITEM_NUMBERS = (ITEM_COLUMNS.index("序号"), ITEM_COLUMNS.index("用地（亩）"))
+ITEM_AMOUNTS = (ITEM_COLUMNS.index("总投资（亿元）"),)
 DECISION_COLOURS = {"同意落地": "#2e7d32", "不同意": "#c62828", "暂缓": "#8a5a00", "补充材料后再议": "#1f4e79"}
 
 
@@ -139,7 +145,15 @@ class MeetingsPage(QWidget):
         self.minutes_action.triggered.connect(self.print_minutes)
         for action in (self.new_action, self.open_action, self.pack_action, self.minutes_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.actions_for_toolbar = [self.new_action, self.open_action, self.pack_action, self.minutes_action]
+        self.export_action = export_action(self, "把会议列表导出为 Excel", self.export_meetings)
+        self.export_agenda_action = QAction("导出议程…", self)
+        self.export_agenda_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.export_agenda_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.export_agenda_action.setToolTip("把所选会议的议程与决定（总投资按亿元）导出为 Excel（Ctrl+Shift+E）")
+        self.export_agenda_action.triggered.connect(lambda *_: self.export_agenda())
+        self.addAction(self.export_agenda_action)
+        self.actions_for_toolbar = [self.new_action, self.open_action, self.pack_action, self.minutes_action,
+                                    self.export_action, self.export_agenda_action]
         self._update_buttons()
 
     # --- loading -----------------------------------------------------------------------------------
@@ -212,7 +226,7 @@ class MeetingsPage(QWidget):
         has_meeting = self.detail is not None
         for widget in (self.open_button, self.delete_button, self.pack_button, self.minutes_button):
             widget.setEnabled(has_meeting)
-        for action in (self.open_action, self.pack_action, self.minutes_action):
+        for action in (self.open_action, self.pack_action, self.minutes_action, self.export_agenda_action):
             action.setEnabled(has_meeting)
         self.minutes_button.setEnabled(has_meeting and self.detail.decided_count > 0)
         self.one_pager_button.setEnabled(self.selected_item() is not None)
@@ -260,6 +274,20 @@ class MeetingsPage(QWidget):
             return False
         self.load()
         return True
+
+    # --- export ------------------------------------------------------------------------------------
+
+    def export_meetings(self, path: str | None = None):
+        """The meetings as listed (latest first)."""
+        return export_shown_table(self, self.meeting_table, "领导小组会议", path=path,
+                                  numbers=MEETING_NUMBERS, dates=MEETING_DATES)
+
+    def export_agenda(self, path: str | None = None):
+        """The selected meeting's agenda and decisions as shown below the list."""
+        if self.detail is None:
+            return None
+        name = f"{self.detail.title}议程"
+        return export_shown_table(self, self.item_table, name, path=path, numbers=ITEM_NUMBERS, amounts=ITEM_AMOUNTS)
 
     # --- paper -------------------------------------------------------------------------------------
 

@@ -86,3 +86,62 @@ def test_renders_on_the_demo(qtbot, demo_db):
     assert widget.project_table.rowCount() >= 4
     assert widget.overdue_table.rowCount() > 0
     assert not widget.grab().isNull()
+
+
+def shown_checklist(table):
+    """The checklist as the user reads it: drop-downs by their chosen text, the 容缺受理 tick as “是”."""
+    from PySide6.QtCore import Qt
+
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    rows = []
+    for r in range(table.rowCount()):
+        row = []
+        for c in range(table.columnCount()):
+            widget, item = table.cellWidget(r, c), table.item(r, c)
+            if widget is not None:
+                row.append(widget.currentText())
+            elif c == C_GAPS:
+                row.append("是" if item.checkState() == Qt.CheckState.Checked else "")
+            else:
+                row.append(item.text() if item else "")
+        rows.append(row)
+    return headers, rows
+
+
+def test_export_writes_the_checklist_and_the_overdue_items_as_shown(qtbot, page, sample_projects, tmp_path, monkeypatch,
+                                                                    no_modal_boxes):
+    from openpyxl import load_workbook
+
+    from tests.views.test_investors_page import save_dialog_answering, sheet_texts, table_texts
+
+    assert page.export_action in page.actions_for_toolbar
+    assert page.export_action.shortcut().toString() == "Ctrl+E"
+    page.export_action.trigger()  # no checklist yet: said on the page, no dialog
+    assert "请先" in page.message.text()
+
+    pid = sample_projects["血灵芝加工"]
+    page.generate_for_project(pid)
+    r = row_of(page, "施工许可")
+    page.check_table.item(r, C_SUBMITTED).setText("2022-05-02")
+    page.check_table.cellWidget(row_of(page, "施工许可"), C_STATUS).setCurrentText("办理中")
+    page.check_table.item(row_of(page, "环评"), C_GAPS).setCheckState(page.check_table.item(0, C_GAPS).checkState().Checked)
+
+    out = [tmp_path / "清单.xlsx", tmp_path / "超期.xlsx"]
+    asked = save_dialog_answering(monkeypatch, *out)
+    page.export_action.trigger()
+    assert asked[0].endswith(f"血灵芝加工审批清单_{dt.date.today().isoformat()}.xlsx")
+    assert sheet_texts(out[0]) == shown_checklist(page.check_table)
+    sheet = load_workbook(out[0]).active
+    assert "血灵芝加工 审批清单" in sheet["A1"].value
+    line = 3 + row_of(page, "施工许可")
+    assert sheet.cell(line, 1).value == "施工许可" and sheet.cell(line, 7).value == "办理中"
+    assert sheet.cell(line, 5).value.date() == dt.date(2022, 5, 2)
+    assert sheet.cell(line, 10).value == int(page.check_table.item(line - 3, C_LEFT).text()) < 0
+    assert sheet.cell(3 + row_of(page, "环评"), 8).value == "是"
+
+    page.tabs.setCurrentIndex(1)
+    page.export_action.trigger()
+    assert "超期审批事项_" in asked[1]
+    assert sheet_texts(out[1]) == table_texts(page.overdue_table)
+    sheet = load_workbook(out[1]).active
+    assert sheet.max_row == 3 and sheet["C3"].value == "施工许可" and sheet["G3"].value > 0

@@ -181,3 +181,44 @@ def test_forum_dialog_saves_attendees_from_the_xiangxian_list(qtbot, page, units
     forum = leads.list_forums()[0]
     assert forum.title == "福州将乐乡贤座谈会" and forum.held_on == dt.date(2022, 1, 15)
     assert len(forum.attendee_ids) == 2
+
+
+def test_export_writes_each_tab_as_shown_with_the_filters(qtbot, demo_db, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from tests.views.test_investors_page import save_dialog_answering, sheet_texts, table_texts
+
+    widget = LeadsPage(today=TODAY)
+    qtbot.addWidget(widget)
+    widget.load()
+    tab = widget.leads_tab
+    every = tab.table.rowCount()
+    tab.status_filter.setCurrentIndex(tab.status_filter.findData("跟进中"))
+    shown = tab.table.rowCount()
+    assert 0 < shown < every
+    assert widget.export_action in widget.actions_for_toolbar
+    assert widget.export_action.shortcut().toString() == "Ctrl+E"
+    out = [tmp_path / name for name in ("线索.xlsx", "座谈会.xlsx", "乡贤.xlsx")]
+    asked = save_dialog_answering(monkeypatch, *out)
+
+    widget.export_action.trigger()
+    assert asked[0].endswith(f"线索清单_{dt.date.today().isoformat()}.xlsx")
+    assert sheet_texts(out[0]) == table_texts(tab.table)
+    sheet = load_workbook(out[0]).active
+    assert "线索清单（状态：跟进中）" in sheet["A1"].value
+    assert sheet.max_row == 2 + shown
+    assert sheet["B3"].value == tab.table.item(0, 1).text()
+    assert sheet["A3"].value.date().isoformat() == tab.table.item(0, 0).text()  # a real date, as shown
+    assert {sheet.cell(r, 8).value for r in range(3, 3 + shown)} == {"跟进中"}
+
+    widget.tabs.setCurrentWidget(widget.forums_tab)
+    widget.export_action.trigger()
+    assert "座谈会清单_" in asked[1]
+    assert sheet_texts(out[1]) == table_texts(widget.forums_tab.table)
+
+    widget.tabs.setCurrentWidget(widget.xiangxian_tab)
+    widget.export_action.trigger()
+    assert "乡贤库_" in asked[2]
+    assert sheet_texts(out[2]) == table_texts(widget.xiangxian_tab.table)
+    phone = load_workbook(out[2]).active["F3"].value
+    assert phone is None or isinstance(phone, str)  # phones stay text, never numbers

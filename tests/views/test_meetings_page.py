@@ -59,7 +59,7 @@ def test_the_page_lists_the_meetings_latest_first_with_their_agenda(page):
     table.selectRow(2)
     assert items.rowCount() == 8 and items.item(0, 7).text() == "同意落地"
     assert page.minutes_button.isEnabled()
-    assert [a.text() for a in page.actions_for_toolbar] == ["新建会议", "打开", "会议材料", "纪要"]
+    assert [a.text() for a in page.actions_for_toolbar] == ["新建会议", "打开", "会议材料", "纪要", "导出…", "导出议程…"]
 
 
 def test_double_clicking_an_item_opens_its_project(page, qtbot):
@@ -213,3 +213,40 @@ def test_the_page_is_usable_at_1366_by_768(page):
     assert page.item_table.isVisible() and page.meeting_table.isVisible()
     assert page.item_table.height() > 200
     assert page.pack_button.isVisible() and page.full_contacts_box.isVisible()
+
+
+def test_export_writes_the_meetings_and_the_selected_agenda_as_shown(page, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    from desktop.views.meetings_page import ITEM_AMOUNTS
+    from tests.views.test_investors_page import save_dialog_answering, sheet_texts, table_texts
+
+    assert page.export_action.shortcut().toString() == "Ctrl+E"
+    assert page.export_agenda_action.shortcut().toString() == "Ctrl+Shift+E"
+    meetings_out, agenda_out = tmp_path / "会议.xlsx", tmp_path / "议程.xlsx"
+    asked = save_dialog_answering(monkeypatch, meetings_out, agenda_out)
+
+    page.export_action.trigger()
+    assert asked[0].endswith(f"领导小组会议_{dt.date.today().isoformat()}.xlsx")
+    assert sheet_texts(meetings_out) == table_texts(page.meeting_table)
+    sheet = load_workbook(meetings_out).active
+    assert sheet["B3"].value == "将乐县招商引资工作领导小组2022年第3次会议"
+    assert sheet["C3"].value.date() == dt.date(2022, 8, 30) and sheet["F3"].value == 4  # a real date, a number
+
+    page.meeting_table.selectRow(2)  # the first meeting: eight items, all decided
+    page.export_agenda_action.trigger()
+    assert "2022年第1次会议议程_" in asked[1]
+    assert sheet_texts(agenda_out, ITEM_AMOUNTS) == table_texts(page.item_table)
+    sheet = load_workbook(agenda_out).active
+    assert sheet.max_row == 2 + 8
+    assert sheet["H3"].value == "同意落地"
+    assert f"{sheet['E3'].value:.2f}" == page.item_table.item(0, 4).text()  # 总投资 in 亿元 as a number
+    assert sheet["E3"].number_format == "0.00" and sheet["D3"].number_format == "General"  # shown as 15.00
+
+
+def test_export_agenda_is_off_without_a_meeting(qtbot, fresh_db):
+    widget = MeetingsPage(today=TODAY)
+    qtbot.addWidget(widget)
+    widget.load()
+    assert not widget.export_agenda_action.isEnabled() and widget.export_agenda() is None
+    assert widget.export_action.isEnabled()
