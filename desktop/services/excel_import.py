@@ -180,6 +180,8 @@ class Issue:
     row: int
     column: str
     message: str
+    # What the message becomes when the import creates the missing unit, person or industry.
+    if_created: str = ""
 
     def to_json(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
@@ -1073,7 +1075,8 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                     if unit_id is None:
                         pending[key] = name[:64]
                         what = "乡镇" if key == "township" else "单位"
-                        warnings.append(Issue(excel_row, label(c), f"“{name}”不在{what}列表中，已留空（可先在设置中添加，或导入时选择创建缺少的{what}）"))
+                        warnings.append(Issue(excel_row, label(c), f"“{name}”不在{what}列表中，已留空（可先在设置中添加，或导入时选择创建缺少的{what}）",
+                                              if_created=f"“{name}”不在{what}列表中，已新建这个{what}"))
                     else:
                         values[key + "_id"] = unit_id
                 elif kind is _CODE:
@@ -1091,7 +1094,8 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                     person = ref.people.get(normalise_name(name))
                     if person is None:
                         pending["leader"] = name[:32]
-                        warnings.append(Issue(excel_row, label(c), f"“{name}”不在人员列表中，挂钩领导已留空（可先在设置中添加，或导入时选择创建缺少的人员）"))
+                        warnings.append(Issue(excel_row, label(c), f"“{name}”不在人员列表中，挂钩领导已留空（可先在设置中添加，或导入时选择创建缺少的人员）",
+                                              if_created=f"“{name}”不在人员列表中，已新建这位挂钩领导"))
                     else:
                         values["leader_id"] = person
                 elif kind is _INDUSTRY:
@@ -1101,7 +1105,8 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                         values["industry"] = known
                     else:
                         pending["industry"] = name[:64]
-                        warnings.append(Issue(excel_row, label(c), f"产业“{name}”不在产业列表中，已留空（导入时可选择创建缺少的产业）"))
+                        warnings.append(Issue(excel_row, label(c), f"产业“{name}”不在产业列表中，已留空（导入时可选择创建缺少的产业）",
+                                              if_created=f"产业“{name}”不在产业列表中，已按表中写法记入"))
                 else:
                     values[key] = _text(value)
             except _Bad as exc:
@@ -1363,6 +1368,10 @@ def commit(analysis: ImportAnalysis, *, on_duplicate: str = "skip", create_missi
             raise UserError(f"导入前无法备份数据库（{exc.strerror or exc}），请检查磁盘空间和文件夹权限") from exc
     with database.atomic():
         outcome = _write(analysis, on_duplicate, create_missing, progress, today)
+    if create_missing:  # the warnings now say what was done instead of “已留空”
+        for issue in analysis.warnings:
+            if issue.if_created:
+                issue.message, issue.if_created = issue.if_created, ""
     return outcome
 
 

@@ -238,8 +238,12 @@ def test_unknown_unit_township_industry_leader_warn_and_create_missing(fresh_db,
     ei.commit(analysis, today=TODAY)
     p = project("甲")
     assert p.responsible_unit is None and p.industry == "" and p.leader is None and p.township.name == "水南镇"
+    assert "已留空" in issue_of(analysis.warnings, 2)[0][1]  # nothing was created: the warning stands
     Project.delete().execute()
-    ei.commit(ei.analyse(path, today=TODAY), create_missing=True, today=TODAY)
+    created = ei.analyse(path, today=TODAY)
+    ei.commit(created, create_missing=True, today=TODAY)
+    assert [m for _, m in issue_of(created.warnings, 2)] == [
+        "“县大数据局”不在单位列表中，已新建这个单位", "产业“元宇宙”不在产业列表中，已按表中写法记入", "“王五”不在人员列表中，已新建这位挂钩领导"]
     p = project("甲")
     assert p.responsible_unit.name == "县大数据局" and p.industry == "元宇宙" and p.leader.name == "王五"
     assert Unit.get(Unit.name == "县大数据局").kind == "部门" and Person.get(Person.name == "王五").is_leader
