@@ -1,16 +1,31 @@
-; InvestDesk（招商工作台）installer: per-user, no administrator rights needed.
+﻿; InvestDesk（招商工作台）installer: per-user, no administrator rights needed.
 ;
-;   makensis /DVERSION=0.1.0 /DSOURCE=..\dist\InvestDesk /DOUTFILE=..\dist\InvestDesk-0.1.0-setup.exe installer.nsi
+;   makensis /INPUTCHARSET UTF8 /DVERSION=0.1.0 /DVERSION_NUMERIC=0.1.0.0 /DSOURCE=..\dist\InvestDesk
+;            /DOUTFILE=..\dist\InvestDesk-0.1.0-setup.exe installer.nsi
+;
+; VERSION is the package version as shown (0.1.0, 0.2.0rc1 …); VERSION_NUMERIC its four numbers for
+; the version resource (`python build_scripts/build.py --numeric-version` prints it).
+; This file is saved as UTF-8 *with* a byte-order mark: without one, makensis on Windows reads it in
+; the system's ANSI code page (cp1252 on the CI runner, GBK on a Chinese PC) and the Chinese names of
+; the shortcuts, of 应用和功能 and of the version resource come out garbled. /INPUTCHARSET UTF8 says
+; the same on the command line.
 ;
 ; Installs into %LOCALAPPDATA%\Programs\InvestDesk, adds a Start-menu shortcut (and optionally a
 ; desktop one) and an uninstaller listed in 应用和功能. The user's data (%LOCALAPPDATA%\InvestDesk:
 ; databases, backups, logs) is a different folder and the uninstaller never touches it.
 
 Unicode true
+ManifestDPIAware true
 !include "MUI2.nsh"
+!include "LogicLib.nsh"
+!include "FileFunc.nsh"
+!include "x64.nsh"
 
 !ifndef VERSION
-  !define VERSION "0.0.0"
+  !error "VERSION 未定义：makensis /DVERSION=x.y.z /DVERSION_NUMERIC=x.y.z.0 …（版本号见 desktop/__init__.py）"
+!endif
+!ifndef VERSION_NUMERIC
+  !error "VERSION_NUMERIC 未定义：makensis /DVERSION_NUMERIC=x.y.z.0 …（python build_scripts/build.py --numeric-version 给出）"
 !endif
 !ifndef SOURCE
   !define SOURCE "..\dist\InvestDesk"
@@ -34,7 +49,9 @@ SetCompressor /SOLID lzma
   !define MUI_UNICON "${ICON}"
 !endif
 
-VIProductVersion "${VERSION}.0"
+; Four numbers, always (makensis refuses anything else); the text fields show the version as released.
+VIProductVersion "${VERSION_NUMERIC}"
+VIFileVersion "${VERSION_NUMERIC}"
 VIAddVersionKey /LANG=2052 "ProductName" "${APPNAME}"
 VIAddVersionKey /LANG=2052 "FileDescription" "${APPNAME} 安装程序"
 VIAddVersionKey /LANG=2052 "FileVersion" "${VERSION}"
@@ -54,9 +71,57 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "县招商服务中心"
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "SimpChinese"
 
+; A running program keeps its files locked: overwriting or deleting them half-way would leave a
+; broken installation. Windows refuses to open a running .exe for writing (its image is mapped), so
+; opening each program in append mode — without writing a byte — tells whether it runs, without a
+; plug-in. Both the installer and the uninstaller need the check, hence the macro (un. prefix).
+!macro DEFINE_WAIT_UNTIL_CLOSED PREFIX
+Function ${PREFIX}ProgramInUse  ; $R0 ← 1 when InvestDesk.exe or investdesk-cli.exe is running
+  StrCpy $R0 0
+  ${If} ${FileExists} "$INSTDIR\InvestDesk.exe"
+    ClearErrors
+    FileOpen $R1 "$INSTDIR\InvestDesk.exe" a
+    ${If} ${Errors}
+      StrCpy $R0 1
+    ${Else}
+      FileClose $R1
+    ${EndIf}
+  ${EndIf}
+  ${If} ${FileExists} "$INSTDIR\investdesk-cli.exe"
+    ClearErrors
+    FileOpen $R1 "$INSTDIR\investdesk-cli.exe" a
+    ${If} ${Errors}
+      StrCpy $R0 1
+    ${Else}
+      FileClose $R1
+    ${EndIf}
+  ${EndIf}
+FunctionEnd
+
+Function ${PREFIX}WaitUntilClosed
+  retry:
+    Call ${PREFIX}ProgramInUse
+    StrCmp $R0 0 done
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "招商工作台正在运行。$\r$\n$\r$\n请先保存并关闭它（也包括命令行窗口里的 investdesk-cli），再点“重试”。" /SD IDCANCEL IDRETRY retry
+    Abort "招商工作台仍在运行，已取消。"
+  done:
+FunctionEnd
+!macroend
+!insertmacro DEFINE_WAIT_UNTIL_CLOSED ""
+!insertmacro DEFINE_WAIT_UNTIL_CLOSED "un."
+
+Function .onInit
+  ; The program is built for 64-bit Windows only (64-bit Python and Qt).
+  ${IfNot} ${RunningX64}
+    MessageBox MB_OK|MB_ICONSTOP "招商工作台需要 64 位的 Windows 10 或 Windows 11。$\r$\n这台电脑是 32 位系统，无法安装。" /SD IDOK
+    Abort
+  ${EndIf}
+FunctionEnd
+
 Section "招商工作台（必需）" SecMain
   SectionIn RO
   SetShellVarContext current
+  Call WaitUntilClosed
   ; An older version's files go first, so nothing stale is left beside the new ones.
   RMDir /r "$INSTDIR\_internal"
   SetOutPath "$INSTDIR"
@@ -75,6 +140,9 @@ Section "招商工作台（必需）" SecMain
   WriteRegStr HKCU "${UNINSTKEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
   WriteRegDWORD HKCU "${UNINSTKEY}" "NoModify" 1
   WriteRegDWORD HKCU "${UNINSTKEY}" "NoRepair" 1
+  ; The size 应用和功能 shows (in KB), measured on the installed folder.
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
+  WriteRegDWORD HKCU "${UNINSTKEY}" "EstimatedSize" "$0"
 SectionEnd
 
 Section "桌面快捷方式" SecDesktop
@@ -82,8 +150,13 @@ Section "桌面快捷方式" SecDesktop
   CreateShortCut "$DESKTOP\${APPNAME}.lnk" "$INSTDIR\InvestDesk.exe"
 SectionEnd
 
+Function un.onInit
+  Call un.WaitUntilClosed
+FunctionEnd
+
 Section "Uninstall"
   SetShellVarContext current
+  Call un.WaitUntilClosed  ; it may have been started again while the confirmation page was open
   ; Only the program folder: the data folder (%LOCALAPPDATA%\InvestDesk) stays with the user.
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\InvestDesk.exe"
