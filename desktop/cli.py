@@ -188,7 +188,7 @@ def build_parser() -> ChineseArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", help="要打开的数据库（默认：数据文件夹里的 investdesk.db）")
     parser.add_argument("--demo", action="store_true", help="打开演示数据库（单独的 demo.db，没有时先生成）")
-    parser.add_argument("--selftest", action="store_true", help="自检：在临时文件夹里生成演示库、打开窗口、生成 PDF、导入导出 Excel，然后退出")
+    parser.add_argument("--selftest", action="store_true", help="自检：在临时文件夹里生成演示库、打开窗口、生成 PDF、导入填报模板和导出的项目库（不应有任何改动），然后退出")
     parser.add_argument("--version", action="version", version="%(prog)s " + _version(), help="显示版本号并退出")
 
     commands = parser.add_subparsers(dest="command", title="子命令")
