@@ -172,6 +172,16 @@ def smoke(folder: Path) -> int:
     return 1 if problem else 0
 
 
+def pyinstaller_missing() -> bool:
+    if shutil.which("pyinstaller") is not None:
+        return False
+    try:
+        import PyInstaller  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="after building, run the frozen self-test offscreen")
@@ -183,12 +193,9 @@ def main() -> int:
     if args.numeric_version:
         print(numeric_version(version()))
         return 0
-    if shutil.which("pyinstaller") is None:
-        try:
-            import PyInstaller  # noqa: F401
-        except ImportError:
-            print("PyInstaller is not installed: pip install -e .[build]", file=sys.stderr)
-            return 2
+    if pyinstaller_missing():
+        print("PyInstaller is not installed: pip install -e .[build]", file=sys.stderr)
+        return 2
     folder, size_mb = build()
     if args.smoke and smoke(folder) != 0:
         return 1
