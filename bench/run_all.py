@@ -81,6 +81,13 @@ def read_startup(result: Measured, quick: bool) -> list[Row]:
                              out, re.MULTILINE):
         what, count, ms, target, verdict = match.groups()
         rows.append(Row(f"{what} at {count} projects", f"{float(ms):.1f} ms", target, verdict))
+    # Each kind of start-up's own peak (the child processes measured one by one), not the whole script's.
+    peaks = {label: float(mb) for label, mb in re.findall(r"^peak memory, (.+?): ([\d.]+) MB", out, re.MULTILINE)}
+    for row in rows:
+        label = "bare window" if row.benchmark.startswith("start-up: bare") else next(
+            (key for key in peaks if row.benchmark.endswith(key) or f" {key}" in row.benchmark), None)
+        if label in peaks:
+            row.peak_mb = peaks[label]
     return rows
 
 

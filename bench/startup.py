@@ -36,15 +36,20 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 CHILD = HERE / "_startup_child.py"
 
 
 def run_child(mode: str, db: Path | None, env: dict) -> dict[str, float]:
+    """One start-up in a child process: its figures, and its own peak memory (`peak_mb`)."""
+    from memory import run_measured
+
     started = time.time()
-    out = subprocess.run(
-        [sys.executable, str(CHILD), mode, str(db or "")], capture_output=True, text=True, env=env, check=True
-    ).stdout
-    figures = {}
+    result = run_measured([sys.executable, str(CHILD), mode, str(db or "")], env=env)
+    if result.returncode != 0:
+        raise SystemExit(f"the {mode} start-up failed:\n{result.stderr[-3000:]}")
+    out = result.stdout
+    figures = {"peak_mb": result.peak_mb}
     for line in out.splitlines():
         key, _, value = line.partition(" ")
         if key in ("shown", "filled"):
@@ -108,6 +113,8 @@ def run(args, work: Path) -> None:
         value = median_of(big, key)
         print(f"{label + f', {args.rows:,} projects':42} {value:>8.1f}ms {'':>8} {'≤ 100 ms':>10} {verdict(value <= 100)}")
     print(f"rows shown after clearing: {int(big[0]['rows'])}")
+    for label, runs in (("bare window", bare), ("demo", demo), (f"{args.rows:,} projects", big)):
+        print(f"peak memory, {label}: {max(r['peak_mb'] for r in runs):.0f} MB")
 
 
 if __name__ == "__main__":
