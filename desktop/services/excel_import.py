@@ -768,6 +768,7 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
     path_obj = Path(path)
     table: Table = read_table(path_obj, sheet)
     rows = table.rows
+    _check_progress(progress, 0, max(len(rows), 1))  # read: the bar starts, and a cancel is heard from here
     width = max((len(r) for r in rows), default=0)
     header = _find_header(rows, table.merged, width)
     if header is None:

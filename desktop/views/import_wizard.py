@@ -1,6 +1,8 @@
 """导入 Excel: file → sheet → column mapping → check results → duplicates → import with progress → summary.
 
 Analysis and import run on the worker pool; the wizard only shows what the import service reports.
+One progress bar with its 取消 button sits under the pages and shows whichever task runs, so a check
+started from the file page or the mapping page moves a bar the user can see.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ EXCEL_FILTER = "Excel 或 CSV 文件 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有�
 KINDS = ("全部", "错误", "警告", "重复")
 PAGE_FILE, PAGE_MAPPING, PAGE_RESULTS, PAGE_RUN = range(4)
 PAGE_TITLES = ("选择文件和工作表", "核对列的对应关系", "检查结果", "导入")
+CANCELLED = "已取消"  # the message of the UserError the import service raises when progress says stop
+CHECKING, IMPORTING = "检查", "导入"
 
 
 class ImportWizard(QDialog):
@@ -53,6 +57,12 @@ class ImportWizard(QDialog):
         self.analysis = None
         self.outcome = None
         self.task = None
+        self.busy = False
+        self.task_kind = ""  # CHECKING or IMPORTING while a task runs
+        self.cancel_requested = False
+        self.close_when_done = False
+        self.checked_mapping: dict[int, str] = {}  # what the combos showed after the last check
+        self.page_after_check = PAGE_MAPPING
         self.pages = QStackedWidget()
         self.pages.addWidget(self._file_page())
         self.pages.addWidget(self._mapping_page())
@@ -60,6 +70,17 @@ class ImportWizard(QDialog):
         self.pages.addWidget(self._run_page())
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.stop_button = QPushButton("取消")
+        self.stop_button.setAutoDefault(False)
+        self.stop_button.clicked.connect(self.cancel_task)
+        self.progress_area = QWidget()
+        progress_row = QHBoxLayout(self.progress_area)
+        progress_row.setContentsMargins(0, 0, 0, 0)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.stop_button)
+        self.progress_area.hide()
         self.step_label = QLabel()
         self.step_label.setStyleSheet("font-size: 12pt; font-weight: bold;")
         self.back_button = QPushButton("上一步")
@@ -75,6 +96,7 @@ class ImportWizard(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.step_label)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.progress_area)
         layout.addLayout(buttons)
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.next)
@@ -163,13 +185,12 @@ class ImportWizard(QDialog):
 
     def _run_page(self) -> QWidget:
         page = QWidget()
-        self.progress = QProgressBar()
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.final_report_button = QPushButton("保存问题清单…")
         self.final_report_button.clicked.connect(self.save_report)
+        self.final_report_button.hide()
         layout = QVBoxLayout(page)
-        layout.addWidget(self.progress)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.final_report_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
@@ -179,7 +200,10 @@ class ImportWizard(QDialog):
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
         self.step_label.setText(f"第 {index + 1} 步，共 {len(PAGE_TITLES)} 步：{PAGE_TITLES[index]}")
-        self.back_button.setEnabled(index in (PAGE_MAPPING, PAGE_RESULTS))
+        # After a cancelled or failed import, 上一步 leads back to the results to try again.
+        self.back_button.setEnabled(
+            index in (PAGE_MAPPING, PAGE_RESULTS) or (index == PAGE_RUN and self.outcome is None and self.task is None)
+        )
         self.next_button.setVisible(index != PAGE_RUN)
         self.next_button.setText({PAGE_RESULTS: "导入"}.get(index, "下一步"))
         self.next_button.setEnabled(index != PAGE_FILE or bool(self.file_edit.text()))
@@ -193,7 +217,10 @@ class ImportWizard(QDialog):
         if index == PAGE_FILE:
             self.start_analysis()
         elif index == PAGE_MAPPING:
-            self._show_page(PAGE_RESULTS)
+            if self.mapping_changed():
+                self.start_analysis(self.current_mapping(), then=PAGE_RESULTS)
+            else:
+                self._show_page(PAGE_RESULTS)
         elif index == PAGE_RESULTS:
             self.start_commit()
 
@@ -222,29 +249,45 @@ class ImportWizard(QDialog):
         return True
 
     # --- analysis ----------------------------------------------------------------------------
-    def start_analysis(self, mapping_overrides: dict[int, str] | None = None) -> None:
+    def start_analysis(self, mapping_overrides: dict[int, str] | None = None, then: int = PAGE_MAPPING) -> None:
         from desktop.services.excel_import import analyse
 
-        self._busy("正在检查表格……")
-        self.task = run_task(
-            analyse, self.file_edit.text(), sheet=self.sheet_combo.currentText() or None,
-            mapping_overrides=mapping_overrides,
-            on_result=self._analysed, on_error=self._failed, on_progress=self._progress,
+        self.page_after_check = then
+        self._start(
+            CHECKING, "正在检查表格……", analyse, self.file_edit.text(),
+            sheet=self.sheet_combo.currentText() or None, mapping_overrides=mapping_overrides,
+            on_result=self._analysed,
         )
 
-    def reanalyse(self) -> None:
-        overrides = {}
+    def current_mapping(self) -> dict[int, str]:
+        """Column → field as the mapping combos show it now ("" for a column not imported)."""
+        mapping = {}
         for row in range(self.mapping_table.rowCount()):
             combo = self.mapping_table.cellWidget(row, 1)
-            overrides[combo.property("column")] = combo.currentData() or ""
-        self.start_analysis(overrides)
+            mapping[combo.property("column")] = combo.currentData() or ""
+        return mapping
+
+    def mapping_changed(self) -> bool:
+        """Whether the user edited the mapping since the check whose results the wizard holds."""
+        return self.current_mapping() != self.checked_mapping
+
+    def reanalyse(self) -> None:
+        self.start_analysis(self.current_mapping(), then=PAGE_MAPPING)
 
     def _analysed(self, analysis) -> None:
         from desktop.services.excel_import import FIELDS
 
-        self.analysis = analysis
+        cancelled = self.cancel_requested
         self._idle()
-        self.header_label.setText(f"表头在第 {analysis.header_row} 行。如某列对应错了，在右边改正后重新检查。")
+        if self._close_if_asked():
+            return
+        if cancelled:  # finished before it saw the cancel: the user asked not to have these results
+            self._say_cancelled()
+            return
+        self.analysis = analysis
+        self.header_label.setText(
+            f"表头在第 {analysis.header_row} 行。如某列对应错了，在右边改正，点“下一步”时会按改正后的对应关系重新检查。"
+        )
         self.mapping_table.setRowCount(len(analysis.headers))
         for row, header in enumerate(analysis.headers):
             self.mapping_table.setItem(row, 0, QTableWidgetItem(header))
@@ -256,9 +299,14 @@ class ImportWizard(QDialog):
             position = combo.findData(analysis.mapping.get(row, ""))
             combo.setCurrentIndex(max(position, 0))
             self.mapping_table.setCellWidget(row, 1, combo)
+        self.checked_mapping = self.current_mapping()
         self._fill_counts()
         self._fill_issues()
-        self._show_page(PAGE_MAPPING if self.pages.currentIndex() == PAGE_FILE else self.pages.currentIndex())
+        if self.pages.currentIndex() == PAGE_MAPPING and self.page_after_check == PAGE_MAPPING:
+            self.status.setText(
+                f"已按新的对应关系检查：可导入 {analysis.valid} 行，错误 {len(analysis.errors)} 处。"
+            )
+        self._show_page(self.page_after_check)
 
     def _fill_counts(self) -> None:
         a = self.analysis
@@ -318,54 +366,123 @@ class ImportWizard(QDialog):
             QMessageBox.information(self, "没有可导入的行", "表格中没有可以导入的行，请先按问题清单修改后再导入。")
             return
         self._show_page(PAGE_RUN)
-        self._busy("正在导入……")
-        self.cancel_button.setText("取消")
-        self.task = run_task(
-            commit, self.analysis, on_duplicate="update" if self.update_radio.isChecked() else "skip",
-            create_missing=self.create_missing_check.isChecked(),
-            on_result=self._committed, on_error=self._failed, on_progress=self._progress,
+        self.final_report_button.hide()
+        self.summary_label.setText("正在写入项目库。取消或出错时一行也不会写入，项目库保持原样。")
+        self._start(
+            IMPORTING, "正在导入……", commit, self.analysis,
+            on_duplicate="update" if self.update_radio.isChecked() else "skip",
+            create_missing=self.create_missing_check.isChecked(), on_result=self._committed,
         )
 
     def _committed(self, outcome) -> None:
+        # A result means the transaction committed, even if 取消 came too late to stop it: say so.
         self.outcome = outcome
         self._idle()
-        self.progress.setValue(self.progress.maximum())
-        self.summary_label.setText(
-            f"导入完成：新增 {outcome.imported} 个项目，更新 {outcome.updated} 个，跳过 {outcome.skipped} 个。"
-        )
+        text = f"导入完成：新增 {outcome.imported} 个项目，更新 {outcome.updated} 个，跳过 {outcome.skipped} 个。"
+        errors, warnings = len(self.analysis.errors), len(self.analysis.warnings)
+        if errors or warnings:
+            text += (f"\n错误 {errors} 处（所在的行没有导入），警告 {warnings} 处；"
+                     "可保存问题清单发回报送单位核对。")
+        self.summary_label.setText(text)
+        self.final_report_button.setVisible(bool(errors or warnings or self.analysis.duplicates))
         self._show_page(PAGE_RUN)
         self.imported.emit()
+        self._close_if_asked()
 
     # --- worker plumbing ---------------------------------------------------------------------
-    def _busy(self, text: str) -> None:
+    def _start(self, kind: str, text: str, fn, *args, on_result, **kwargs) -> None:
+        self._busy(kind, text)
+        task = run_task(fn, *args, on_result=on_result, on_error=self._failed, on_progress=self._progress, **kwargs)
+        # A synchronous task (tests) has already reported and left the wizard idle: don't keep it as running.
+        self.task = task if self.busy else None
+
+    def _busy(self, kind: str, text: str) -> None:
+        self.busy = True
+        self.task_kind = kind
+        self.cancel_requested = False
         self.status.setStyleSheet("")
         self.status.setText(text)
         self.next_button.setEnabled(False)
         self.back_button.setEnabled(False)
-        self.progress.setRange(0, 0)
+        self.pages.setEnabled(False)  # another file, sheet or mapping now would not match the running task
+        self.progress.setRange(0, 0)  # a busy bar until the first progress report (reading the file)
+        self.stop_button.setEnabled(True)
+        self.stop_button.setText("取消")
+        self.progress_area.show()
 
     def _idle(self) -> None:
+        self.busy = False
         self.task = None
+        self.pages.setEnabled(True)
         self.status.setText("")
+        self.progress_area.hide()
         self.progress.setRange(0, 100)
+        self.progress.setValue(0)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def cancel_task(self) -> None:
+        """取消: ask the running task to stop; it says so through `_failed` at its next progress report."""
+        if self.task is None or self.cancel_requested:
+            return
+        self.cancel_requested = True
+        self.task.cancel()
+        self.stop_button.setEnabled(False)
+        self.stop_button.setText("正在取消……")
+        self.status.setStyleSheet("")
+        self.status.setText(f"正在取消{self.task_kind}……")
+
+    def _say_cancelled(self) -> None:
+        self.status.setStyleSheet("")
+        if self.task_kind == IMPORTING:
+            self.status.setText("已取消导入")
+            self.summary_label.setText("导入已取消，没有写入任何项目，项目库保持原样。")
+            self._show_page(PAGE_RUN)
+        else:
+            self.status.setText("已取消检查")
+            self._show_page(self.pages.currentIndex())
 
     def _failed(self, message: str, _is_user_error: bool) -> None:
-        self.task = None
-        self.progress.setRange(0, 100)
+        cancelled = self.cancel_requested and message == CANCELLED
+        self._idle()
+        if self._close_if_asked():
+            return
+        if cancelled:
+            self._say_cancelled()
+            return
         self.status.setStyleSheet("color: #c62828;")
         self.status.setText(message)
         if self.pages.currentIndex() == PAGE_RUN and not self.outcome:
             self.summary_label.setText(f"导入没有完成，项目库保持原样。{message}")
-            self.cancel_button.setText("关闭")
+            self._show_page(PAGE_RUN)
         else:
             self._show_page(self.pages.currentIndex())
 
+    def _close_if_asked(self) -> bool:
+        """After 关闭 was confirmed during a task, close once the task has reported (the service has
+        rolled back by then), never while it may still be writing."""
+        if not self.close_when_done:
+            return False
+        self.close_when_done = False
+        super().reject()
+        return True
+
     def reject(self) -> None:
         if self.task is not None:
-            self.task.cancel()  # the service stops at its next progress report and rolls back
+            if self.close_when_done:
+                return  # already cancelling, closes when the task reports
+            answer = QMessageBox.question(
+                self, "取消并关闭", f"正在{self.task_kind}，确定要取消并关闭吗？",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            if self.task is None:  # the task ended while the question was open
+                super().reject()
+                return
+            self.close_when_done = True
+            self.cancel_task()
             return
         super().reject()

@@ -144,3 +144,226 @@ def test_the_wizard_checks_and_imports_on_real_worker_threads(qtbot, fresh_db, t
     finally:
         Task.synchronous = True
     assert {r.name for r in project_list.load_rows()} == {"年产2万吨有机硅生产线", "竹木精深加工"}
+
+
+def amount_column_sheet(path):
+    """A sheet whose total column is titled “金额（万元）”, which the import does not recognise by itself."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "投资方", "金额（万元）", "所在乡镇"])
+    sheet.append(["年产3万吨钛白粉精细化加工", "福建钛业有限公司", 8000, ""])
+    book.save(path)
+    return path
+
+
+def mapping_combo(wizard, header: str):
+    for row in range(wizard.mapping_table.rowCount()):
+        if wizard.mapping_table.item(row, 0).text() == header:
+            return wizard.mapping_table.cellWidget(row, 1)
+    raise AssertionError(f"no column {header}")
+
+
+def test_next_checks_again_with_the_mapping_the_user_edited(qtbot, fresh_db, tmp_path):
+    wizard = ImportWizard(amount_column_sheet(tmp_path / "金额.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_MAPPING
+    combo = mapping_combo(wizard, "金额（万元）")
+    assert combo.currentData() == ""
+    combo.setCurrentIndex(combo.findData("total_investment"))
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_RESULTS
+    assert "可导入 1 行" in wizard.counts_label.text()
+    assert "错误 0 处" in wizard.counts_label.text()
+    assert not any("总投资" in message for _k, _r, _c, message in wizard.issue_rows("错误"))
+    wizard.next_button.click()
+    assert "新增 1 个项目" in wizard.summary_label.text()
+    assert {r.name: r.total_yuan for r in project_list.load_rows()} == {"年产3万吨钛白粉精细化加工": 80_000_000}
+
+
+def test_going_back_and_on_without_edits_keeps_the_check(qtbot, fresh_db, tmp_path, monkeypatch):
+    from desktop.services import excel_import
+
+    wizard = ImportWizard(amount_column_sheet(tmp_path / "金额.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.next_button.click()
+    combo = mapping_combo(wizard, "金额（万元）")
+    combo.setCurrentIndex(combo.findData("total_investment"))
+    wizard.reanalyse_button.click()
+    assert wizard.pages.currentIndex() == PAGE_MAPPING
+    assert "可导入 1 行" in wizard.status.text()
+    checks = []
+    real_analyse = excel_import.analyse
+    monkeypatch.setattr(excel_import, "analyse", lambda *a, **k: checks.append(k) or real_analyse(*a, **k))
+    wizard.next_button.click()
+    wizard.back_button.click()
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_RESULTS
+    assert checks == []  # nothing changed since the last check: its results are shown as they are
+    assert "可导入 1 行" in wizard.counts_label.text()
+
+
+def test_progress_reports_move_the_bar(qtbot, fresh_db, tmp_path):
+    wizard = ImportWizard(township_sheet(tmp_path / "进度.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard._progress(2500, 10000)
+    assert (wizard.progress.value(), wizard.progress.maximum()) == (2500, 10000)
+    wizard._progress(7500, 10000)
+    assert wizard.progress.value() == 7500
+
+
+class SlowTask:
+    """Stands in for a long analyse/commit on a real pool thread: reports progress, then waits until the
+    test lets it go, and stops with the service's 已取消 when told to."""
+
+    def __init__(self, result=None):
+        import threading
+
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.result = result
+
+    def __call__(self, *args, progress=None, **kwargs):
+        from desktop.errors import UserError
+
+        progress(3000, 10000)
+        self.started.set()
+        self.release.wait(20)
+        if not progress(6000, 10000):
+            raise UserError("已取消")
+        return self.result(*args, **kwargs) if callable(self.result) else self.result
+
+
+@pytest.fixture
+def real_threads():
+    from desktop.workers import Task
+
+    Task.synchronous = False
+    yield
+    Task.synchronous = True
+
+
+def test_a_long_check_shows_a_moving_bar_with_cancel(qtbot, fresh_db, tmp_path, monkeypatch, real_threads):
+    from desktop.services import excel_import
+
+    slow = SlowTask()
+    monkeypatch.setattr(excel_import, "analyse", slow)
+    wizard = ImportWizard(township_sheet(tmp_path / "慢.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    try:
+        wizard.next_button.click()
+        qtbot.waitUntil(lambda: wizard.progress.value() == 3000, timeout=10000)
+        assert wizard.pages.currentIndex() == 0  # the check runs on the file page, and its bar is there
+        assert wizard.progress.isVisible() and wizard.stop_button.isVisible()
+        assert wizard.progress.maximum() == 10000
+        assert not wizard.next_button.isEnabled()
+        assert not wizard.sheet_combo.isEnabled()  # no other file or sheet while this one is checked
+        wizard.stop_button.click()
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: wizard.task is None, timeout=10000)
+    assert wizard.status.text() == "已取消检查"
+    assert not wizard.progress.isVisible()
+    assert wizard.isVisible() and wizard.next_button.isEnabled()
+    assert wizard.analysis is None
+
+
+def test_closing_during_a_check_asks_and_then_cancels_and_closes(
+        qtbot, fresh_db, tmp_path, monkeypatch, no_modal_boxes, real_threads):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services import excel_import
+
+    slow = SlowTask()
+    monkeypatch.setattr(excel_import, "analyse", slow)
+    wizard = ImportWizard(township_sheet(tmp_path / "关闭.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    try:
+        wizard.next_button.click()
+        assert slow.started.wait(10)
+        wizard.cancel_button.click()  # the test's message box answers 否
+        assert no_modal_boxes[-1][1] == "正在检查，确定要取消并关闭吗？"
+        assert wizard.isVisible() and wizard.task is not None
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        wizard.cancel_button.click()
+        assert wizard.isVisible()  # open until the check has stopped
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10000)
+    assert wizard.task is None and wizard.analysis is None
+
+
+def test_closing_during_an_import_asks_and_nothing_is_written(
+        qtbot, fresh_db, tmp_path, monkeypatch, no_modal_boxes, real_threads):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.services import excel_import
+
+    wizard = ImportWizard(township_sheet(tmp_path / "导入中.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=20000)
+    wizard.next_button.click()
+    slow = SlowTask()
+    monkeypatch.setattr(excel_import, "commit", slow)
+    imported = []
+    wizard.imported.connect(lambda: imported.append(True))
+    try:
+        wizard.next_button.click()
+        assert slow.started.wait(10)
+        assert wizard.pages.currentIndex() == PAGE_RUN
+        qtbot.waitUntil(lambda: wizard.progress.value() == 3000, timeout=10000)
+        assert wizard.progress.isVisible()
+        wizard.cancel_button.click()
+        assert no_modal_boxes[-1][1] == "正在导入，确定要取消并关闭吗？"
+        assert wizard.isVisible()
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        wizard.cancel_button.click()
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=10000)
+    assert not imported
+    assert not {r.name for r in project_list.load_rows()}
+
+
+def test_cancelling_an_import_keeps_the_wizard_open_to_try_again(
+        qtbot, fresh_db, tmp_path, monkeypatch, real_threads):
+    from desktop.services import excel_import
+
+    wizard = ImportWizard(township_sheet(tmp_path / "再试.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next_button.click()
+    qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=20000)
+    wizard.next_button.click()
+    slow = SlowTask()
+    monkeypatch.setattr(excel_import, "commit", slow)
+    try:
+        wizard.next_button.click()
+        assert slow.started.wait(10)
+        wizard.stop_button.click()
+    finally:
+        slow.release.set()
+    qtbot.waitUntil(lambda: wizard.task is None, timeout=10000)
+    assert wizard.status.text() == "已取消导入"
+    assert "项目库保持原样" in wizard.summary_label.text()
+    assert wizard.back_button.isEnabled()
+    wizard.back_button.click()
+    assert wizard.pages.currentIndex() == PAGE_RESULTS
+
+
+def test_closing_after_a_finished_check_does_not_ask(qtbot, fresh_db, tmp_path, no_modal_boxes):
+    wizard = ImportWizard(township_sheet(tmp_path / "已检查.xlsx"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_MAPPING
+    assert not wizard.progress.isVisible()
+    wizard.cancel_button.click()
+    assert not wizard.isVisible()
+    assert no_modal_boxes == []
