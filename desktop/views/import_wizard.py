@@ -40,6 +40,7 @@ from desktop.views.widgets import fit_to_screen
 
 EXCEL_FILTER = "Excel 或 CSV 文件 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
 KINDS = ("全部", "错误", "警告", "重复")
+MAX_ISSUES_SHOWN = 2000  # rows of the problems table (the problem report has them all)
 PAGE_FILE, PAGE_MAPPING, PAGE_RESULTS, PAGE_RUN = range(4)
 PAGE_TITLES = ("选择文件和工作表", "核对列的对应关系", "检查结果", "导入")
 CANCELLED = "已取消"  # the message of the UserError the import service raises when progress says stop
@@ -179,6 +180,9 @@ class ImportWizard(QDialog):
         layout.addWidget(self.counts_label)
         layout.addLayout(filter_row)
         layout.addWidget(self.issues_table, 1)
+        self.issues_more = QLabel()
+        self.issues_more.setVisible(False)
+        layout.addWidget(self.issues_more)
         layout.addLayout(dup_row)
         layout.addWidget(self.create_missing_check)
         return page
@@ -332,6 +336,12 @@ class ImportWizard(QDialog):
 
     def _fill_issues(self, *_args) -> None:
         rows = self.issue_rows(self.kind_combo.currentText())
+        # A 100,000-row sheet can carry a problem on every row: the table shows the first ones (errors
+        # first when filtered), the problem report holds them all.
+        shown = rows[:MAX_ISSUES_SHOWN]
+        self.issues_more.setVisible(len(rows) > len(shown))
+        self.issues_more.setText(f"只列出前 {len(shown):,} 条（共 {len(rows):,} 条）；全部问题请点“保存问题清单…”。")
+        rows = shown
         self.issues_table.setRowCount(len(rows))
         for r, values in enumerate(rows):
             for c, value in enumerate(values):

@@ -367,3 +367,25 @@ def test_closing_after_a_finished_check_does_not_ask(qtbot, fresh_db, tmp_path, 
     wizard.cancel_button.click()
     assert not wizard.isVisible()
     assert no_modal_boxes == []
+
+
+def test_a_sheet_with_thousands_of_problems_lists_the_first_and_says_so(qtbot, fresh_db, tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from desktop.views import import_wizard
+
+    monkeypatch.setattr(import_wizard, "MAX_ISSUES_SHOWN", 50)
+    book = Workbook()
+    book.active.append(["项目名称", "投资方", "总投资（万元）", "所在乡镇"])
+    for i in range(120):
+        book.active.append([f"问题项目{i}", "某公司", 100, "不存在的镇"])  # one warning a row
+    path = tmp_path / "很多问题.xlsx"
+    book.save(path)
+    wizard = ImportWizard(path)
+    qtbot.addWidget(wizard)
+    wizard.next_button.click()
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_RESULTS
+    assert wizard.issues_table.rowCount() == 50 and wizard.issues_table.item(0, 1).text() == "2"
+    assert not wizard.issues_more.isHidden() and "共 120 条" in wizard.issues_more.text()
+    assert len(wizard.issue_rows()) == 120
