@@ -30,6 +30,7 @@ from desktop.services.dates import format_date, parse_date
 from desktop.views.table_export import export_action, export_shown_table
 from desktop.views.widgets import ERROR_STYLE
 from desktop.views.widgets import list_table as _table
+from desktop.views.widgets import table_cell as _cell
 
 PROJECT_COLUMNS = ("项目编号", "项目名称", "已办结/总数")
 CHECK_COLUMNS = ("审批事项", "部门", "法定时限（工作日）", "代办员", "报送日期", "办结日期", "状态", "容缺受理", "办结期限", "剩余工作日", "备注")
@@ -43,23 +44,11 @@ OVERDUE_BACKGROUND = QColor("#fde0e0")
 RED = QColor("#c62828")
 
 
-
 def working_today() -> dt.date:
     """Today, except in the demo database, whose data stop at the end of August 2022."""
     from desktop.services.reviews import today_for_queue
 
     return today_for_queue()
-
-def _cell(text, *, data=None, editable: bool = False, right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    if not editable:
-        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
 
 
 class ApprovalsPage(QWidget):

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -36,6 +35,7 @@ from desktop.services import chains, reference
 from desktop.services.dates import format_date
 from desktop.views.widgets import ERROR_STYLE
 from desktop.views.widgets import list_table as _table
+from desktop.views.widgets import table_cell as _cell
 
 STRENGTH_COLOURS = {chains.STRONG: "#2e7d32", chains.WEAK: "#b26a00", chains.MISSING: "#c62828"}
 STRENGTH_BACKGROUNDS = {chains.STRONG: "#e8f5e9", chains.WEAK: "#fff4d6", chains.MISSING: "#fde0e0"}
@@ -44,20 +44,11 @@ TARGET_COLUMNS = ("目标企业", "所在地", "优先级", "责任单位", "挂
 RED = QColor("#c62828")
 
 
-
 def working_today() -> dt.date:
     """Today, except in the demo database, whose data stop at the end of August 2022."""
     from desktop.services.reviews import today_for_queue
 
     return today_for_queue()
-
-def _cell(text, *, data=None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
-
 
 
 class LinkBox(QFrame):

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from desktop.services import meetings
 from desktop.services.dates import format_date
 from desktop.services.money import format_yi
 from desktop.views.table_export import export_action, export_shown_table
+from desktop.views.widgets import table_cell as _cell
 
 MEETING_COLUMNS = ("编号", "会议名称", "日期", "地点", "组长", "议题", "决定情况")
 ITEM_COLUMNS = ("序号", "项目编号", "项目名称", "投资方", "总投资（亿元）", "用地（亩）", "提请事项 / 建议", "会议决定", "决定条件")
@@ -42,16 +42,6 @@ MEETING_DATES = (MEETING_COLUMNS.index("日期"),)
 ITEM_NUMBERS = (ITEM_COLUMNS.index("序号"), ITEM_COLUMNS.index("用地（亩）"))
 ITEM_AMOUNTS = (ITEM_COLUMNS.index("总投资（亿元）"),)
 DECISION_COLOURS = {"同意落地": "#2e7d32", "不同意": "#c62828", "暂缓": "#8a5a00", "补充材料后再议": "#1f4e79"}
-
-
-def _cell(text, *, right: bool = False, data=None) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if data is not None:
-        item.setData(Qt.ItemDataRole.UserRole, data)
-    return item
 
 
 def _table(columns) -> QTableWidget:

@@ -120,10 +120,11 @@ def list_table(columns, stretch: int | None = None, *, editable: bool = False) -
     return table
 
 
-def table_cell(text, *, data=None, right: bool = False) -> QTableWidgetItem:
-    """A read-only cell; `data` rides along as the item's UserRole (an id)."""
+def table_cell(text, *, data=None, right: bool = False, editable: bool = False) -> QTableWidgetItem:
+    """A cell, read-only unless `editable`; `data` rides along as the item's UserRole (an id)."""
     item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if not editable:
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if data is not None:
         item.setData(Qt.ItemDataRole.UserRole, data)
     if right:
