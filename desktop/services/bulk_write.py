@@ -73,9 +73,9 @@ def stored_amounts(values: list, db_value) -> list:
 
 
 def _stored_column(field, column):
-    kinds = set(map(type, column))
     if isinstance(field, WanYuanField):
         return _stored_amounts(column, field.db_value)
+    kinds = set(map(type, column))
     if isinstance(field, peewee.BooleanField) and kinds <= {bool, _NONE}:
         return column  # both drivers take True/False as they are
     if isinstance(field, (peewee.DecimalField, peewee.BooleanField)):

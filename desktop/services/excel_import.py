@@ -593,6 +593,9 @@ def _date_from_number(value: int | float) -> tuple[dt.date | None, str | None]:
     return None, f"“{_text(value)}”不是日期，已留空"
 
 
+_UNREAD = object()
+
+
 def _known_industry(name: str, industries) -> str | None:
     """The industry of the list a sheet's 产业 cell names: itself, or without a trailing 产业/行业
     (“轻合金产业” → 轻合金), compared without spaces and in half-width."""
@@ -1019,6 +1022,7 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
     # What each mapped column holds, decided once for the sheet rather than once a cell.
     plan = [(c, key, _kind_of(key), header.units[c] if c < len(header.units) else "") for c, key in mapping.items()]
     dates_read: dict = {}
+    industries_read: dict = {}
     for index in range(header.last + 1, len(rows)):
         done = index - header.last
         if done % 500 == 0:
@@ -1101,7 +1105,10 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                         values["leader_id"] = person
                 elif kind is _INDUSTRY:
                     name = _text(value)
-                    known = _known_industry(name, ref.industries)
+                    # Lists repeat their industries: each distinct cell is matched once.
+                    known = industries_read.get(name, _UNREAD)
+                    if known is _UNREAD:
+                        known = industries_read[name] = _known_industry(name, ref.industries)
                     if known is not None:
                         values["industry"] = known
                     else:
