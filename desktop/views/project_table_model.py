@@ -15,6 +15,7 @@ from desktop.services.money import format_yi
 from desktop.services.project_list import (
     COLUMNS,
     ProjectFilter,
+    ProjectRow,
     ProjectRows,
     SortKeys,
     Summary,
@@ -25,6 +26,9 @@ from desktop.services.project_list import (
 
 COL_CODE, COL_NAME, COL_INVESTOR, COL_INDUSTRY, COL_TOTAL, COL_STAGE, COL_STATUS = range(7)
 PROJECT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# Positions in a row tuple: data() reads the cursor's tuples as they are (no ProjectRow per call).
+_ID, _NAME, _TOTAL_YUAN, _STAGE_NO, _STATUS, _IS_KEY = (
+    ProjectRow._fields.index(name) for name in ("id", "name", "total_yuan", "stage_no", "status", "is_key"))
 # Below this many rows a first search or sort is instant anyway.
 PREPARE_FROM = 5000
 
@@ -132,27 +136,27 @@ class ProjectTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._shown)):
             return None
-        row = self._rows[self._shown[index.row()]]
+        row = self._rows.tuples[self._shown[index.row()]]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_TOTAL:
-                return format_yi(Decimal(row.total_yuan) / 10000)
+                return format_yi(Decimal(row[_TOTAL_YUAN]) / 10000)
             if column == COL_STAGE:
-                return self._stage_labels.get(row.stage_no, str(row.stage_no))
+                return self._stage_labels.get(row[_STAGE_NO], str(row[_STAGE_NO]))
             return self._rows.value(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_TOTAL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and row.status in _STATUS_COLOURS:
-            return QBrush(_STATUS_COLOURS[row.status])
-        if role == Qt.ItemDataRole.FontRole and column == COL_NAME and row.is_key:
+        if role == Qt.ItemDataRole.ForegroundRole and row[_STATUS] in _STATUS_COLOURS:
+            return QBrush(_STATUS_COLOURS[row[_STATUS]])
+        if role == Qt.ItemDataRole.FontRole and column == COL_NAME and row[_IS_KEY]:
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_STAGE and row.stage_no:
-                return f"第 {row.stage_no} 步：{self._stage_names.get(row.stage_no, '')}"
+            if column == COL_STAGE and row[_STAGE_NO]:
+                return f"第 {row[_STAGE_NO]} 步：{self._stage_names.get(row[_STAGE_NO], '')}"
             if column == COL_NAME:
-                return f"{row.name}（重点项目）" if row.is_key else row.name
+                return f"{row[_NAME]}（重点项目）" if row[_IS_KEY] else row[_NAME]
         if role == PROJECT_ID_ROLE:
-            return row.id
+            return row[_ID]
         return None
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -168,13 +172,13 @@ class ProjectTableModel(QAbstractTableModel):
     # --- helpers for the page ------------------------------------------------------------
     def project_id_at(self, row: int) -> int | None:
         if 0 <= row < len(self._shown):
-            return self._rows.tuples[self._shown[row]][0]  # id
+            return self._rows.tuples[self._shown[row]][_ID]
         return None
 
     def row_of_project(self, project_id: int) -> int | None:
         every = self._rows.tuples
         for position, i in enumerate(self._shown):
-            if every[i][0] == project_id:  # id
+            if every[i][_ID] == project_id:
                 return position
         return None
 
