@@ -260,8 +260,11 @@ def _entry(action: str, model, row_id, label: str, project_id, field: str = "", 
     }
 
 
-_COLUMNS = ("at", "user_id", "user_name", "action", "table_name", "row_id", "row_label", "project_id", "field",
-            "old_value", "new_value")
+TRAIL_TABLE = "audit_entry"
+TRAIL_COLUMNS = ("at", "user_id", "user_name", "action", "table_name", "row_id", "row_label", "project_id", "field",
+                 "old_value", "new_value")
+
+
 def _write(entries: list[dict]) -> None:
     pending = getattr(_local, "pending", None)
     if pending is not None:
@@ -275,19 +278,19 @@ def _insert(entries: list[dict]) -> None:
     # recording 10,000 imported projects take seconds instead of a fraction of one.
     as_text = isinstance(database.obj, peewee.SqliteDatabase)  # as peewee stores it there
     params = [
-        tuple((e[c].isoformat(sep=" ") if as_text else e[c]) if c == "at" else e[c] for c in _COLUMNS)
+        tuple((e[c].isoformat(sep=" ") if as_text else e[c]) if c == "at" else e[c] for c in TRAIL_COLUMNS)
         for e in entries
     ]
     _insert_params(params)
 
 
 def _insert_params(params: list[tuple]) -> None:
-    """Trail rows as tuples in _COLUMNS order (`at` already as the database stores it)."""
+    """Trail rows as tuples in TRAIL_COLUMNS order (`at` already as the database stores it)."""
     if not params:
         return
     mark = database.param
-    columns = ", ".join(f'"{c}"' for c in _COLUMNS)
-    sql = f'INSERT INTO "audit_entry" ({columns}) VALUES ({", ".join([mark] * len(_COLUMNS))})'
+    columns = ", ".join(f'"{c}"' for c in TRAIL_COLUMNS)
+    sql = f'INSERT INTO "audit_entry" ({columns}) VALUES ({", ".join([mark] * len(TRAIL_COLUMNS))})'
     with database.atomic():
         cursor = database.cursor()
         for start in range(0, len(params), 500):
@@ -361,15 +364,21 @@ def record_bulk_create(model, ids: Iterable[int], *, note: str = "") -> int:
 def record_bulk_create_labelled(model, labelled: Iterable[tuple[int, str, int | None]], *, note: str = "") -> int:
     """record_bulk_create for records the caller has just written and still holds: (id, label,
     project id) each — no query back and no per-entry lookups (the import's 10,000 projects)."""
+    params = created_entries(model, labelled, note=note)
+    _insert_params(params)
+    return len(params)
+
+
+def created_entries(model, labelled: Iterable[tuple[int, str, int | None]], *, note: str = "") -> list[tuple]:
+    """The trail rows record_bulk_create_labelled writes, in TRAIL_COLUMNS order, for a caller that
+    writes them itself (in the same transaction as the records)."""
     if not is_audited(model):
-        return 0
+        return []
     (user_id, user_name), at = actor_provider(), _now()
     table = model._meta.table_name
     at_value = at.isoformat(sep=" ") if isinstance(database.obj, peewee.SqliteDatabase) else at
     fixed = (at_value, user_id, (user_name or "")[:64], CREATE, table)
-    params = [(*fixed, row_id, (label or "")[:200], project_id, "", "", note) for row_id, label, project_id in labelled]
-    _insert_params(params)
-    return len(params)
+    return [(*fixed, row_id, (label or "")[:200], project_id, "", "", note) for row_id, label, project_id in labelled]
 
 
 def record_event(table_name: str, row_id, action: str, field: str = "", old: str = "", new: str = "", *,

@@ -4,12 +4,21 @@ peewee's insert_many builds a query node for every value (10,000 projects took 6
 rows are cut into columns in C (itemgetter, zip); a column whose values the driver takes as they are
 (text, numbers, empty) is passed on untouched, dates become their ISO text and whole 万元 amounts their
 stored 元 through C-level maps, and only an unusual column is converted value by value.
+
+On SQLite the rows go in as many-row INSERT … VALUES statements: one sqlite3_step per statement, during
+which Python's GIL is released, so an InsertWriter(background=True) can let SQLite store one batch on a
+second thread while the caller builds the next (executemany binds and steps row by row and needs the
+GIL back after every row: a second thread gains nothing with it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
+import queue
+import sqlite3
+import threading
 from decimal import Decimal
 from operator import itemgetter
 
@@ -22,6 +31,7 @@ _NONE = type(None)
 _AS_IS = frozenset({str, int, float, _NONE})
 _STAMP_FIELDS = ("updated_at", "created_at", "imported_at")
 _MISSING = object()
+_AS_PEEWEE_ERRORS = peewee.__exception_wrapper__  # sqlite3.IntegrityError → peewee.IntegrityError, …
 # uuid4().hex for many rows at once: random bytes with the version (4) and RFC 4122 variant bits set
 # by byte translation tables over every 16th byte.
 _VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
@@ -88,10 +98,11 @@ def _stored_column(field, column):
 
 
 def insert_rows(model, rows: list[dict], *, batch: int = 500, extra: dict[str, list] | None = None,
-                stamp: str | None = None) -> None:
+                stamp: str | None = None, ids: list[int] | None = None, writer: InsertWriter | None = None) -> None:
     """Insert `rows` (field name → Python value; fields left out take their default) into `model`'s
     table. `extra`: column name → one value per row, for columns that are not model fields.
-    `stamp`: the updated_at text for all (now by default)."""
+    `stamp`: the updated_at text for all (now by default). `ids`: the rows' ids (reserve_ids), else the
+    database numbers them. `writer`: where the statements go (by default run here and now)."""
     if not rows:
         return
     fields = model._meta.fields
@@ -114,6 +125,10 @@ def insert_rows(model, rows: list[dict], *, batch: int = 500, extra: dict[str, l
     else:
         by_name = dict(zip(given, map(list, zip(*cut))))
     columns = []
+    if ids is not None:
+        if len(ids) != count:
+            raise ValueError(f"{count} rows but {len(ids)} ids")
+        columns.append(ids)
     for name in names:
         field = fields[name]
         if name in by_name:
@@ -124,13 +139,141 @@ def insert_rows(model, rows: list[dict], *, batch: int = 500, extra: dict[str, l
             raw = defaults if raw is None else [d if v is _MISSING else v for v, d in zip(raw, defaults)]
         columns.append(_stored_column(field, raw))
     columns.extend(extra.values())
-    quoted = [f'"{fields[n].column_name}"' for n in names] + [f'"{column}"' for column in extra]
-    marks = ", ".join([database.param] * len(quoted))
-    sql = f'INSERT INTO "{model._meta.table_name}" ({", ".join(quoted)}) VALUES ({marks})'
+    quoted = (['"id"'] if ids is not None else []) + [f'"{fields[n].column_name}"' for n in names]
+    quoted += [f'"{column}"' for column in extra]
     params = list(zip(*columns))
-    cursor = database.cursor()
-    for start in range(0, count, batch):
-        cursor.executemany(sql, params[start:start + batch])
+    if writer is not None:
+        writer.insert(model._meta.table_name, quoted, params)
+    else:
+        with InsertWriter() as here:
+            here.insert(model._meta.table_name, quoted, params, batch=batch)
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """`count` ids for new rows of `model` that no other row has or will be given, so that rows written
+    later can point at them without reading them back. Inside the transaction that writes the rows."""
+    table = model._meta.table_name
+    if isinstance(database.obj, peewee.SqliteDatabase):
+        # The largest id is read inside the writing transaction: in WAL mode a snapshot that another
+        # writer has overtaken cannot write (SQLITE_BUSY_SNAPSHOT), so no one else can take these ids.
+        (last,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"').fetchone()
+        return list(range(last + 1, last + 1 + count))
+    if count == 0:
+        return []
+    cursor = database.execute_sql(
+        f"SELECT nextval(pg_get_serial_sequence('\"{table}\"', 'id')) FROM generate_series(1, %s)", (count,))
+    return [row[0] for row in cursor.fetchall()]
+
+
+class InsertWriter:
+    """Runs insert_rows' statements on the current connection, inside the caller's transaction.
+
+    background=True (SQLite only; elsewhere it runs them here): a second thread runs them in the order
+    given while the caller goes on; the caller must not use the database until finish(). Used as a
+    context manager, an exception in the block stops the thread before the transaction rolls back, and
+    an exception on the thread is raised in the caller at the next insert() or at finish().
+    """
+
+    _MAX_ROWS_PER_STATEMENT = 1000
+
+    def __init__(self, *, background: bool = False):
+        self._sqlite = isinstance(database.obj, peewee.SqliteDatabase)
+        self._connection = database.connection() if self._sqlite else None
+        self._variables = 999
+        if self._sqlite:
+            try:
+                self._variables = self._connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+            except (AttributeError, sqlite3.Error):  # older sqlite3 modules: SQLite's smallest default
+                pass
+        self._statements: dict[tuple[str, int], str] = {}
+        self._queue: queue.Queue | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._stop = False
+        if background and self._sqlite:
+            self._queue = queue.Queue(maxsize=4)  # a few batches ahead at most: memory stays bounded
+            self._thread = threading.Thread(target=self._run, name="investdesk-insert-writer", daemon=True)
+            self._thread.start()
+
+    def insert(self, table: str, quoted_columns: list[str], params: list[tuple], *, batch: int = 500) -> None:
+        if not params:
+            return
+        if self._error is not None:
+            self._raise()
+        if not self._sqlite:
+            marks = ", ".join([database.param] * len(quoted_columns))
+            sql = f'INSERT INTO "{table}" ({", ".join(quoted_columns)}) VALUES ({marks})'
+            cursor = database.cursor()
+            with _AS_PEEWEE_ERRORS:
+                for start in range(0, len(params), batch):
+                    cursor.executemany(sql, params[start:start + batch])
+            return
+        width = len(quoted_columns)
+        per_statement = max(1, min(self._MAX_ROWS_PER_STATEMENT, self._variables // width))
+        head = f'INSERT INTO "{table}" ({", ".join(quoted_columns)}) VALUES '
+        for start in range(0, len(params), per_statement):
+            chunk = params[start:start + per_statement]
+            statement = self._statement(head, width, len(chunk))
+            values = list(itertools.chain.from_iterable(chunk))
+            if self._queue is None:
+                with _AS_PEEWEE_ERRORS:
+                    self._connection.execute(statement, values)
+            else:
+                self._queue.put((statement, values))
+                if self._error is not None:
+                    self._raise()
+
+    def _statement(self, head: str, width: int, rows: int) -> str:
+        key = (head, rows)
+        statement = self._statements.get(key)
+        if statement is None:
+            one = "(" + ", ".join("?" * width) + ")"
+            statement = self._statements[key] = head + ", ".join([one] * rows)
+        return statement
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None or self._stop:
+                continue  # drained without running: the transaction is going to roll back
+            try:
+                self._connection.execute(*item)
+            except BaseException as exc:  # handed to the caller's thread, which raises it
+                self._error = exc
+
+    def _raise(self) -> None:
+        error, self._error = self._error, None
+        self._stopped()
+        with _AS_PEEWEE_ERRORS:  # as database.execute_sql would raise it
+            raise error
+
+    def _stopped(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def finish(self) -> None:
+        """Wait until every statement has run; raise what failed on the thread."""
+        self._stopped()
+        if self._error is not None:
+            self._raise()
+
+    def abandon(self) -> None:
+        """Stop without running what is still queued (the caller rolls the transaction back)."""
+        self._stop = True
+        self._stopped()
+
+    def __enter__(self) -> InsertWriter:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.finish()
+        else:
+            self.abandon()
 
 
 def _defaults(field, name: str, count: int, stamp: str) -> list:

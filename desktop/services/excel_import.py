@@ -20,7 +20,9 @@ from pathlib import Path
 from desktop.db import database, database_file
 from desktop.errors import Location, UserError
 from desktop.services import defaults
+from desktop.services.bulk_write import InsertWriter as _InsertWriter
 from desktop.services.bulk_write import insert_rows as _bulk_insert
+from desktop.services.bulk_write import reserve_ids as _reserve_ids
 from desktop.services.bulk_write import stored_amounts
 from desktop.services.dates import parse_date
 from desktop.services.excel_read import (
@@ -1340,9 +1342,9 @@ class _StepRecordWriter:
             (self.before,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{self.table}"').fetchone()
             database.execute_sql(f'DROP TRIGGER "{_TOTAL_TRIGGER}"')
 
-    def __call__(self, records: list[dict], totals: list) -> None:
+    def __call__(self, records: list[dict], totals: list, writer=None) -> None:
         extra = {self.column: totals} if self.trigger is not None else None
-        _bulk_insert(self.model, records, stamp=self.stamp, extra=extra)
+        _bulk_insert(self.model, records, stamp=self.stamp, extra=extra, writer=writer)
 
     def finish(self) -> None:
         if self.trigger is None:
@@ -1385,7 +1387,7 @@ def commit(analysis: ImportAnalysis, *, on_duplicate: str = "skip", create_missi
 
 def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, progress, today: dt.date) -> ImportOutcome:
     from desktop.models import Company, ImportRecord, LifecycleStep, Person, Project, StepRecord, Unit
-    from desktop.models.audit import record_bulk_create_labelled
+    from desktop.models.audit import TRAIL_COLUMNS, TRAIL_TABLE, created_entries
     from desktop.services import lifecycle, projects
     from desktop.services.database import set_setting
 
@@ -1486,76 +1488,81 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
                 return code
 
     # Built and written 1,000 projects (and their step records) at a time: a 100,000-row list never
-    # holds every project's row and every step record in memory at once. Ids and the order of writing
-    # are the same as writing all projects first: each batch's step records follow its projects.
+    # holds every project's row and every step record in memory at once. The projects' ids are reserved
+    # first, so nothing is read back between batches and, on SQLite, a second thread stores one batch
+    # while this one builds the next (bulk_write.InsertWriter). Ids and the order of writing are the
+    # same as writing all projects first: each batch's step records follow its projects.
     total_db_value = Project.total_investment.db_value
     imported = 0
-    project_table = Project._meta.table_name
     write_steps = _StepRecordWriter(StepRecord) if new_items else None
-    for start in range(0, len(new_items), 1000):
-        project_rows = []
-        step_plan: list[tuple[str, dict[int, dt.date], int | None, int | None]] = []
-        for item, values in new_items[start:start + 1000]:
-            code = values.get("code", "")
-            if not code or normalise_name(code) in used_codes:
-                code = fresh_code()
-            else:
-                used_codes.add(normalise_name(code))
-            name = values["name"].strip()
-            derived = lifecycle.derive_stage_of_done(item.steps)
-            investor = (values.get("investor_name") or "").strip()
-            row = {
-                "code": code,
-                "name": name[:200],
-                "name_norm": normalise_name(name)[:200],
-                "name_initials": initials(name)[:200],
-                "investor": companies.get(normalise_name(investor)) if investor else None,
-                "industry": (values.get("industry") or "")[:64],
-                "content": values.get("content") or "",
-                "land_area": values.get("land_area"),
-                "progress_text": values.get("progress_text") or "",
-                "township": values.get("township_id"),
-                "responsible_unit": values.get("responsible_unit_id"),
-                "first_unit": values.get("first_unit_id"),
-                "leader": values.get("leader_id"),
-                "signing_mode": values.get("signing_mode") or "",
-                "contact": values.get("contact") or "",
-                "remarks": values.get("remarks") or "",
-                "stage_no": derived.stage_no,
-                "signed_on": derived.signed_on,
-                "library_on": derived.library_on,
-                "started_on": derived.started_on,
-                "operating_on": derived.operating_on,
-            }
-            for key in MONEY_KEYS:
-                row[key] = values.get(key)
-            project_rows.append(row)
-            step_plan.append((code, item.steps, row["first_unit"], row["responsible_unit"]))
-        (last_id,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{project_table}"').fetchone()
-        _bulk_insert(Project, project_rows)
-        _check_progress(progress, total + start, total * 2)
-        imported += len(project_rows)
-        ids = dict(database.execute_sql(f'SELECT "code", "id" FROM "{project_table}" WHERE "id" > {database.param}',
-                                        (last_id,)))
-        # The trail（痕迹）: each imported project, who imported it and from which file.
-        record_bulk_create_labelled(
-            Project, [(ids[row["code"]], " ".join(dict.fromkeys((row["code"], row["name"]))), ids[row["code"]]) for row in project_rows],
-            note=f"Excel 导入：{analysis.file_name}")
-        records = []
-        totals = []
-        # The step records' copy of each project's 总投资, as stored (see _StepRecordWriter).
-        project_totals = stored_amounts([row["total_investment"] for row in project_rows], total_db_value)
-        for (code, steps, first_unit, responsible_unit), project_total in zip(step_plan, project_totals):
-            for number, day in steps.items():
-                if number not in step_ids:
-                    continue
-                if number in defaults.STEPS_CREDITED_TO_FIRST_UNIT:
-                    unit = first_unit or responsible_unit
+    project_ids = _reserve_ids(Project, len(new_items))
+    trail_columns = [f'"{column}"' for column in TRAIL_COLUMNS]
+    note = f"Excel 导入：{analysis.file_name}"
+    with _InsertWriter(background=True) as writer:
+        for start in range(0, len(new_items), 1000):
+            project_rows = []
+            step_plan: list[tuple[int, dict[int, dt.date], int | None, int | None]] = []
+            batch_ids = project_ids[start:start + 1000]
+            for (item, values), project_id in zip(new_items[start:start + 1000], batch_ids):
+                code = values.get("code", "")
+                if not code or normalise_name(code) in used_codes:
+                    code = fresh_code()
                 else:
-                    unit = responsible_unit or first_unit
-                records.append({"project": ids[code], "step": step_ids[number], "done_on": day, "unit": unit, "note": "Excel 导入"})
-                totals.append(project_total)
-        write_steps(records, totals)
+                    used_codes.add(normalise_name(code))
+                name = values["name"].strip()
+                derived = lifecycle.derive_stage_of_done(item.steps)
+                investor = (values.get("investor_name") or "").strip()
+                row = {
+                    "code": code,
+                    "name": name[:200],
+                    "name_norm": normalise_name(name)[:200],
+                    "name_initials": initials(name)[:200],
+                    "investor": companies.get(normalise_name(investor)) if investor else None,
+                    "industry": (values.get("industry") or "")[:64],
+                    "content": values.get("content") or "",
+                    "land_area": values.get("land_area"),
+                    "progress_text": values.get("progress_text") or "",
+                    "township": values.get("township_id"),
+                    "responsible_unit": values.get("responsible_unit_id"),
+                    "first_unit": values.get("first_unit_id"),
+                    "leader": values.get("leader_id"),
+                    "signing_mode": values.get("signing_mode") or "",
+                    "contact": values.get("contact") or "",
+                    "remarks": values.get("remarks") or "",
+                    "stage_no": derived.stage_no,
+                    "signed_on": derived.signed_on,
+                    "library_on": derived.library_on,
+                    "started_on": derived.started_on,
+                    "operating_on": derived.operating_on,
+                }
+                for key in MONEY_KEYS:
+                    row[key] = values.get(key)
+                project_rows.append(row)
+                step_plan.append((project_id, item.steps, row["first_unit"], row["responsible_unit"]))
+            _bulk_insert(Project, project_rows, ids=batch_ids, writer=writer)
+            _check_progress(progress, total + start, total * 2)
+            imported += len(project_rows)
+            # The trail（痕迹）: each imported project, who imported it and from which file.
+            trail = created_entries(
+                Project, [(pid, " ".join(dict.fromkeys((row["code"], row["name"]))), pid)
+                          for pid, row in zip(batch_ids, project_rows)], note=note)
+            writer.insert(TRAIL_TABLE, trail_columns, trail)
+            records = []
+            totals = []
+            # The step records' copy of each project's 总投资, as stored (see _StepRecordWriter).
+            project_totals = stored_amounts([row["total_investment"] for row in project_rows], total_db_value)
+            for (project_id, steps, first_unit, responsible_unit), project_total in zip(step_plan, project_totals):
+                for number, day in steps.items():
+                    if number not in step_ids:
+                        continue
+                    if number in defaults.STEPS_CREDITED_TO_FIRST_UNIT:
+                        unit = first_unit or responsible_unit
+                    else:
+                        unit = responsible_unit or first_unit
+                    records.append({"project": project_id, "step": step_ids[number], "done_on": day, "unit": unit,
+                                    "note": "Excel 导入"})
+                    totals.append(project_total)
+            write_steps(records, totals, writer)
     if write_steps is not None:
         write_steps.finish()
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desktop.db import database
 from desktop.models import Company, Project, StepRecord
 from desktop.models.base import WanYuanField
 from desktop.services import bulk_write
@@ -74,3 +75,58 @@ def fresh_db_step() -> int:
     from desktop.models import LifecycleStep
 
     return LifecycleStep.select(LifecycleStep.id).order_by(LifecycleStep.number).first().id
+
+
+def test_many_rows_are_stored_in_order_with_the_ids_reserved_for_them(fresh_db):
+    project = Project.create(code="T-10", name="先有的项目", total_investment=Decimal("100"))
+    step = fresh_db_step()
+    projects = [{"code": f"B-{i:05d}", "name": f"批量项目{i}", "total_investment": Decimal(i + 1)} for i in range(2500)]
+    ids = bulk_write.reserve_ids(Project, len(projects))
+    assert len(set(ids)) == 2500 and min(ids) > project.id
+    # 2,500 projects of 35 columns are more values than one SQLite statement takes: several statements.
+    bulk_write.insert_rows(Project, projects, ids=ids)
+    stored = dict(Project.select(Project.code, Project.id).where(Project.code.startswith("B-")).tuples())
+    assert [stored[row["code"]] for row in projects] == ids
+    assert Project.get(Project.code == "B-02499").total_investment == Decimal(2500)
+    bulk_write.insert_rows(StepRecord, [{"project": pid, "step": step, "done_on": dt.date(2022, 5, 1), "note": ""}
+                                        for pid in ids])
+    assert StepRecord.select().where(StepRecord.project.in_(ids)).count() == 2500
+    # Ids reserved afterwards follow the rows just written; a new row saved one by one does too.
+    assert bulk_write.reserve_ids(Project, 1)[0] > max(ids)
+    assert Project.create(code="T-11", name="后来的项目", total_investment=Decimal("1")).id > max(ids)
+
+
+def test_a_background_writer_stores_everything_by_finish_and_nothing_queued_after_abandon(fresh_db):
+    import pytest
+
+    rows = [(f"后台公司{i}", f"后台公司{i}", "", "", "", "", 1, "2022-01-01 00:00:00", f"{i:032x}") for i in range(3000)]
+    columns = ['"name"', '"name_norm"', '"name_initials"', '"region"', '"industry"', '"notes"', '"version"',
+               '"updated_at"', '"uuid"']
+    with database.atomic():
+        with bulk_write.InsertWriter(background=True) as writer:
+            writer.insert("company", columns, rows)
+        assert Company.select().count() == 3000
+    assert Company.get(Company.name == "后台公司2999").uuid == f"{2999:032x}"
+
+    class Stop(Exception):
+        pass
+    with pytest.raises(Stop), database.atomic():
+        with bulk_write.InsertWriter(background=True) as writer:
+            writer.insert("company", columns, [(f"未完成公司{i}", *row[1:8], f"{i + 5000:032x}") for i, row in enumerate(rows)])
+            raise Stop
+    assert Company.select().where(Company.name.startswith("未完成公司")).count() == 0
+    assert Company.select().count() == 3000
+
+
+def test_what_the_background_writer_is_refused_is_raised_to_the_caller_as_peewee_raises_it(fresh_db):
+    import peewee
+    import pytest
+
+    Company.create(name="已有公司", name_norm="已有公司", uuid="0" * 32)
+    columns = ['"name"', '"name_norm"', '"name_initials"', '"region"', '"industry"', '"notes"', '"version"',
+               '"updated_at"', '"uuid"']
+    with pytest.raises(peewee.IntegrityError), database.atomic():
+        with bulk_write.InsertWriter(background=True) as writer:
+            writer.insert("company", columns, [("重复编号公司", "重复编号公司", "", "", "", "", 1, "2022-01-01 00:00:00", "0" * 32)])
+            writer.finish()
+    assert Company.select().count() == 1

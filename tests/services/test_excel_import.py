@@ -79,7 +79,8 @@ def test_township_sheet_is_written(fresh_db, tmp_path):
     record = ImportRecord.get()
     assert (record.file_name, record.imported, record.rows_read) == ("水南镇.xlsx", 3, 3)
     assert len(record.sha256) == 64
-    assert list((fresh_db.parent / "backups").glob("*before-import*.db"))
+    if not isinstance(fresh_db, str):  # a SQLite file (on a server the office's own backups apply)
+        assert list((fresh_db.parent / "backups").glob("*before-import*.db"))
 
 
 def test_same_file_again_is_noticed_and_duplicates_skipped_or_updated(fresh_db, tmp_path):

@@ -18,6 +18,9 @@ from desktop.services import excel_import as ei
 from desktop.services.text import pinyin_initials
 from tests.fixtures_excel import write_xlsx
 
+# SQLite's fast paths: its trigger, its stored text and its second writing thread.
+pytestmark = pytest.mark.sqlite_only
+
 TODAY = dt.date(2022, 8, 25)
 HEADER = ["项目名称", "投资方", "总投资（万元）", "签约时间", "入库时间", "开工时间", "责任单位", "首报单位"]
 
@@ -176,3 +179,25 @@ def test_cancelled_commit_in_a_later_batch_restores_everything(fresh_db, tmp_pat
     with pytest.raises(UserError, match="已取消"):
         ei.commit(analysis, progress=cancel_in_second_batch, today=TODAY)
     assert trigger_sql() == before and Project.select().count() == 0
+    assert StepRecord.select().count() == 0 and Company.select().count() == 0
+    assert ei.commit(analysis, today=TODAY).imported == 2100
+
+
+def test_a_database_refusal_while_storing_a_later_batch_rolls_everything_back(fresh_db, tmp_path):
+    # On SQLite the rows are stored on a second thread (bulk_write.InsertWriter): what SQLite refuses
+    # there reaches the user as the import's failure, and nothing of the import stays.
+    before = trigger_sql()
+    analysis = ei.analyse(big_list(tmp_path, 2100), today=TODAY)
+    database.execute_sql(
+        "CREATE TRIGGER refuse_late_projects BEFORE INSERT ON project WHEN NEW.name = '年产1500万吨新型材料项目' "
+        "BEGIN SELECT RAISE(ABORT, 'disk quota reached'); END")
+    import peewee
+
+    with pytest.raises(peewee.IntegrityError, match="disk quota reached"):
+        ei.commit(analysis, today=TODAY)
+    assert trigger_sql() == before
+    assert Project.select().count() == 0 and StepRecord.select().count() == 0 and Company.select().count() == 0
+    assert database.execute_sql("SELECT COUNT(*) FROM audit_entry WHERE table_name = 'project'").fetchone()[0] == 0
+    database.execute_sql("DROP TRIGGER refuse_late_projects")
+    assert ei.commit(analysis, today=TODAY).imported == 2100
+    assert Project.select().count() == 2100
