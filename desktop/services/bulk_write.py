@@ -18,6 +18,7 @@ import itertools
 import os
 import queue
 import sqlite3
+import sys
 import threading
 from decimal import Decimal
 from operator import itemgetter
@@ -190,9 +191,15 @@ class InsertWriter:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._stop = False
+        self._switch_interval: float | None = None
         if background and self._sqlite:
             self._queue = queue.Queue(maxsize=4)  # a few batches ahead at most: memory stays bounded
             self._thread = threading.Thread(target=self._run, name="investdesk-insert-writer", daemon=True)
+            # The thread needs the GIL back after each statement (and to bind its values); at Python's
+            # default 5 ms switch interval it waited that long behind the building thread every time
+            # (10,000 projects: 0.5 s of SQLite took 0.7–0.9 s). Restored when the thread stops.
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, 0.0005))
             self._thread.start()
 
     def insert(self, table: str, quoted_columns: list[str], params: list[tuple], *, batch: int = 500) -> None:
@@ -254,6 +261,7 @@ class InsertWriter:
             self._queue.put(None)
             self._thread.join()
             self._thread = None
+            sys.setswitchinterval(self._switch_interval)
 
     def finish(self) -> None:
         """Wait until every statement has run; raise what failed on the thread."""

@@ -130,3 +130,15 @@ def test_what_the_background_writer_is_refused_is_raised_to_the_caller_as_peewee
             writer.insert("company", columns, [("重复编号公司", "重复编号公司", "", "", "", "", 1, "2022-01-01 00:00:00", "0" * 32)])
             writer.finish()
     assert Company.select().count() == 1
+
+
+def test_the_background_writer_gives_back_pythons_thread_switch_interval(fresh_db):
+    import sys
+
+    before = sys.getswitchinterval()
+    with database.atomic(), bulk_write.InsertWriter(background=True) as writer:
+        writer.insert("company", ['"name"', '"name_norm"', '"name_initials"', '"region"', '"industry"', '"notes"',
+                                  '"version"', '"updated_at"', '"uuid"'],
+                      [("切换公司", "切换公司", "", "", "", "", 1, "2022-01-01 00:00:00", "1" * 32)])
+    assert sys.getswitchinterval() == before
+    assert Company.get(Company.name == "切换公司").uuid == "1" * 32
