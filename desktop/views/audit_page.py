@@ -55,6 +55,8 @@ def _table(columns: list[str]) -> QTableWidget:
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
+    if not rows:
+        return  # sized to the headings alone, the columns shrank into a strip at the left
     for r, cells in enumerate(rows):
         for c, text in enumerate(cells):
             item = QTableWidgetItem(text)

@@ -78,10 +78,10 @@ class BackupPanel(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
 
         self.backup_button = QPushButton("立即备份")
-        self.export_button = QPushButton("导出备份……")
+        self.export_button = QPushButton("导出备份…")
         self.export_button.setToolTip("把数据库复制到选定的文件夹（如 U 盘），文件名为 库名-日期-时间.db")
-        self.restore_button = QPushButton("从选中的备份恢复……")
-        self.restore_file_button = QPushButton("从其他备份文件恢复……")
+        self.restore_button = QPushButton("从选中的备份恢复…")
+        self.restore_file_button = QPushButton("从其他备份文件恢复…")
         self.folder_button = QPushButton("打开备份文件夹")
         self.backup_button.clicked.connect(self.backup_now)
         self.export_button.clicked.connect(self.export)

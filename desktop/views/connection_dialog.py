@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import UserError
 from desktop.services import pg_accounts
+from desktop.views.widgets import password_edit
 
 
 class ConnectionDialog(QDialog):
@@ -38,8 +39,7 @@ class ConnectionDialog(QDialog):
         self.port_spin.setValue(saved.port if saved else 5432)
         self.database_edit = QLineEdit(saved.database if saved else "investdesk")
         self.user_edit = QLineEdit(saved.user if saved else "")
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = password_edit()
         self.remember_check = QCheckBox("记住密码（保存在系统密码库中）")
         self.remember_check.setVisible(pg_accounts.keyring_available())
         if saved is not None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.errors import UserError
 from desktop.services import exchange, identity
+from desktop.views.widgets import fit_to_screen
 
 KIND_LABELS = {"new": "新增", "changed": "修改", "deleted": "删除", "unchanged": "未变", "conflict": "冲突", "refused": "拒绝"}
 KIND_COLOURS = {"conflict": "#fff3e0", "refused": "#ffebee", "new": "#e8f5e9", "deleted": "#eceff1"}
@@ -51,7 +52,7 @@ class ImportPreviewDialog(QDialog):
         self.path = path
         self.preview = preview
         self.setWindowTitle(f"导入交换文件 — 来自{preview.origin_name}")
-        self.resize(900, 600)
+        self.resize(fit_to_screen(self, 900, 600))
         counts = preview.counts()
         summary = QLabel(
             f"来自“{preview.origin_name}”的第 {preview.seq} 号文件：新增 {counts['new']}，修改 {counts['changed']}，"

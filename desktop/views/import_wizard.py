@@ -348,6 +348,8 @@ class ImportWizard(QDialog):
                 item = QTableWidgetItem(str(value))
                 if values[0] == "错误":
                     item.setForeground(Qt.GlobalColor.red)
+                if c == len(values) - 1:
+                    item.setToolTip(str(value))  # the explanation is often longer than the window is wide
                 self.issues_table.setItem(r, c, item)
 
     def save_report(self) -> None:

@@ -42,7 +42,7 @@ from desktop.services import access, leads, reference
 from desktop.services.dates import format_date
 from desktop.services.money import AmountError
 from desktop.views.table_export import export_action, export_shown_table
-from desktop.views.widgets import ERROR_STYLE, AmountEdit, list_table, table_cell
+from desktop.views.widgets import ERROR_STYLE, AmountEdit, fit_to_screen, list_table, table_cell
 
 RED = QColor("#c62828")
 ERROR_ROW = QColor("#fde0e0")
@@ -186,6 +186,9 @@ class LeadsTab(QWidget):
         for status in leads.LEAD_STATUSES:
             self.status_filter.addItem(status, status)
         self.unit_filter = QComboBox()
+        # Filled by load() after the page is on screen: sized then, not when it was still empty
+        # (which cut "全部首报单位" to "全部首报单").
+        self.unit_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索线索名称、投资方、来源、首报单位")
         self.search.setClearButtonEnabled(True)
@@ -200,7 +203,7 @@ class LeadsTab(QWidget):
         self.table = list_table(LEAD_COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setMinimumSectionSize(30)
-        for column, width in enumerate((84, 200, 130, 100, 64, 84, 36, 52, 100, 84)):
+        for column, width in enumerate((84, 170, 110, 96, 64, 84, 36, 52, 100, 84)):
             self.table.setColumnWidth(column, width)
 
         # --- form
@@ -255,6 +258,7 @@ class LeadsTab(QWidget):
         self.convert_button.clicked.connect(self.convert)
         self.project_button.clicked.connect(self._open_project)
         form_buttons = QHBoxLayout()
+        form_buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.new_button, self.save_button, self.convert_button, self.project_button):
             form_buttons.addWidget(button)
         form_buttons.addStretch(1)
@@ -292,11 +296,16 @@ class LeadsTab(QWidget):
         form_layout = QVBoxLayout(form_widget)
         form_layout.addLayout(form)
         form_layout.addWidget(self.error_label)
-        form_layout.addLayout(form_buttons)
         form_layout.addWidget(follow_box)
         form_layout.addStretch(1)
-        right = _scroll(form_widget)
-        right.setMinimumWidth(440)
+        # The lead's buttons stay under the scrolled form, in sight: at 1920×1080 and 150 % 保存 was
+        # half below the fold, under thirteen rows of fields.
+        right = QWidget()
+        right.setMinimumWidth(380)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(_scroll(form_widget), 1)
+        right_layout.addLayout(form_buttons)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -306,8 +315,10 @@ class LeadsTab(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The list first: at 1366×768 half the width for the form hid 响应期限, 等级 and 状态.
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([840, 400])
         QVBoxLayout(self).addWidget(splitter)
 
         self.status_filter.currentIndexChanged.connect(self.refresh)
@@ -580,7 +591,7 @@ class ForumDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        self.resize(fit_to_screen(self, 520, 560))
 
     def attendee_ids(self) -> list[int]:
         return [self.attendees.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.attendees.count())

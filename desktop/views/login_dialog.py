@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.errors import UserError, ValidationError
 from desktop.services import access, auth
+from desktop.views.widgets import password_edit
 
 
 class LoginDialog(QDialog):
@@ -43,11 +44,9 @@ class LoginDialog(QDialog):
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("login_name")
         self.display_edit = QLineEdit()
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = password_edit()
         self.password_edit.setObjectName("login_password")
-        self.confirm_edit = QLineEdit()
-        self.confirm_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm_edit = password_edit()
 
         form = QFormLayout()
         form.addRow("用户名(&U)", self.name_edit)
@@ -125,19 +124,23 @@ class ChangePasswordDialog(QDialog):
     def __init__(self, parent=None, *, reason: str = ""):
         super().__init__(parent)
         self.setWindowTitle("修改密码")
-        self.old_edit, self.new_edit, self.again_edit = QLineEdit(), QLineEdit(), QLineEdit()
-        for edit in (self.old_edit, self.new_edit, self.again_edit):
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.old_edit, self.new_edit, self.again_edit = password_edit(), password_edit(), password_edit()
         form = QFormLayout()
         form.addRow("原密码", self.old_edit)
         form.addRow("新密码", self.new_edit)
         form.addRow("再输一遍", self.again_edit)
-        self.message = QLabel(reason)
+        # Why the dialog is asking comes before the fields; what went wrong, under them in red.
+        self.reason = QLabel(reason)
+        self.reason.setWordWrap(True)
+        self.reason.setVisible(bool(reason))
+        self.message = QLabel()
         self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c62828;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.try_accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.reason)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)

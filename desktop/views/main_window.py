@@ -99,6 +99,12 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(self.toolbar)
+        # An empty toolbar shrinks to a line and the page under it jumps up: keep the height it has
+        # with a button on it.
+        probe = self.toolbar.addAction("新建")
+        self.toolbar.setMinimumHeight(self.toolbar.sizeHint().height())
+        self.toolbar.removeAction(probe)
+        probe.deleteLater()
 
         self.summary_label = QLabel()
         self.demo_label = QLabel("演示数据（将乐县 2022 年），不是正式数据")

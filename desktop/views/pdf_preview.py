@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop import config
 from desktop.views.progress import run_with_progress
+from desktop.views.widgets import fit_to_screen
 
 ZOOM_STEP = 1.25
 MIN_ZOOM, MAX_ZOOM = 0.25, 5.0
@@ -99,7 +100,7 @@ class PdfPreviewDialog(QDialog):
         usable = self.load_error is None and self.page_count() > 0
         for button in (self.print_button, self.save_button, self.zoom_in_button, self.zoom_out_button, self.fit_button):
             button.setEnabled(usable)
-        self.resize(920, 700)
+        self.resize(fit_to_screen(self, 920, 700))  # 700 high is taller than 1920×1080 at 150 %
 
     # --- facts -----------------------------------------------------------------------------------
 

@@ -516,8 +516,8 @@ class ReviewsPage(QWidget):
         self.queue.setWordWrap(False)
         header = self.queue.horizontalHeader()
         header.setStretchLastSection(False)
-        for column, width in enumerate((40, 170, 80, 80, 64, 46, 64, 72)):
-            header.resizeSection(column, width)
+        # Sized to their contents (fixed widths cut "2022-08-25" to "2022-08-..."); the name takes the rest.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.form = ReviewForm()
 

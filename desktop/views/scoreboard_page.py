@@ -41,6 +41,7 @@ from desktop.errors import UserError
 from desktop.services import scoring
 from desktop.services.dates import format_date
 from desktop.views.lifecycle_panel import from_qdate, to_qdate
+from desktop.views.widgets import fit_to_screen
 
 KIND_ORDER = ("month", "quarter", "half", "year", "custom")
 UP_COLOR = QColor("#c62828")  # 上升: red, as Chinese rankings show it
@@ -273,6 +274,9 @@ class ScoreboardPage(QWidget):
         self.detail_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.detail_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.detail_table.verticalHeader().setVisible(False)
+        # Empty until a unit is chosen: sized to the headings, else 项目名称 was squeezed to "目名" and
+        # the empty table scrolled sideways.
+        self.detail_table.resizeColumnsToContents()
         self.detail_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.detail_table.setToolTip("双击或按回车打开项目")
         self.correct_button = QPushButton("更正计分单位…")
@@ -633,7 +637,7 @@ class PublishedDialog(QDialog):
         self.reprint_button.clicked.connect(self.reprint)
         self.export_button.clicked.connect(self.export)
         self.delete_button.clicked.connect(self.delete)
-        self.resize(900, 600)
+        self.resize(fit_to_screen(self, 900, 600))
         self.load()
 
     def load(self) -> None:

@@ -307,9 +307,13 @@ class TeamsPage(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((100, 190, 96, 62, 100, 60, 82, 40, 52, 40, 84)):
+        # Narrow fixed columns leave the width to 项目名称: at 1280 logical pixels (1920×1080 at 150 %)
+        # the name was cut to “★ 富…”.
+        for column, width in enumerate((92, 190, 96, 62, 96, 56, 56, 40, 52, 40, 80)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_CODE, COL_LAST):  # codes and dates are read whole or not at all
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(36)
 
         self.people_table = PeopleTable()
@@ -338,7 +342,7 @@ class TeamsPage(QWidget):
         splitter.addWidget(people_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 370])
+        splitter.setSizes([960, 300])
         splitter.setChildrenCollapsible(False)
 
         legend = QLabel(
@@ -348,10 +352,14 @@ class TeamsPage(QWidget):
         )
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # Both wrap: on one line they were wider than a 1280-pixel screen (1920×1080 at 150%) and the
+        # window grew past its right edge.
+        legend.setWordWrap(True)
+        self.count_label.setWordWrap(True)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bottom = QHBoxLayout()
-        bottom.addWidget(legend)
-        bottom.addStretch(1)
-        bottom.addWidget(self.count_label)
+        bottom.addWidget(legend, 1)
+        bottom.addWidget(self.count_label, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import UserError, ValidationError
 from desktop.services import access, auth, reference
 from desktop.services.access import ROLE_UNIT, ROLES
+from desktop.views.widgets import password_edit
 
 COLUMNS = ["登录名", "姓名", "角色", "所属单位", "状态", "最近登录"]
 
@@ -54,8 +55,7 @@ class UserDialog(QDialog):
             self.unit_combo.setCurrentIndex(max(index, 0))
         else:
             self.role_combo.setCurrentText("招商中心")
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = password_edit()
         self.role_combo.currentTextChanged.connect(self._role_changed)
         form = QFormLayout()
         form.addRow("登录名", self.name_edit)
@@ -120,9 +120,7 @@ class PasswordDialog(QDialog):
     def __init__(self, parent=None, *, title: str = "重设密码", intro: str = ""):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.first, self.second = QLineEdit(), QLineEdit()
-        for edit in (self.first, self.second):
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.first, self.second = password_edit(), password_edit()
         form = QFormLayout()
         form.addRow("新密码", self.first)
         form.addRow("再输一遍", self.second)

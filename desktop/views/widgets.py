@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProxyStyle,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -90,6 +94,45 @@ class FieldWithError(QWidget):
     def set_error(self, message: str | None) -> None:
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+
+
+# ● is what Windows shows in a password box; the bundled CJK font has neither it nor •, only ・, so
+# a PC whose fallback fonts lack ● would otherwise show a row of "missing glyph" boxes.
+PASSWORD_MASKS = ("\u25cf", "\u2022", "\u30fb", "*")
+
+
+def password_mask_for(font) -> str:
+    """The first mask character that `font` (with Qt's fallback fonts) can draw."""
+    metrics = QFontMetrics(font)
+    for mask in PASSWORD_MASKS:
+        if metrics.inFontUcs4(ord(mask)):
+            return mask
+    return PASSWORD_MASKS[-1]
+
+
+class PasswordMaskStyle(QProxyStyle):
+    """The platform's style, with a password mask character the field's font can draw."""
+
+    def styleHint(self, hint, option=None, widget=None, return_data=None):
+        if hint == QStyle.StyleHint.SH_LineEdit_PasswordCharacter:
+            return ord(password_mask_for(widget.font() if widget is not None else QApplication.font()))
+        return super().styleHint(hint, option, widget, return_data)
+
+
+_password_style: PasswordMaskStyle | None = None
+
+
+def password_edit(text: str = "") -> QLineEdit:
+    """A QLineEdit that hides what is typed, with a mask character that never shows as a box."""
+    global _password_style
+    if _password_style is None or not shiboken6.isValid(_password_style):
+        # One style for every password field, owned by the application so Qt deletes it with the app.
+        _password_style = PasswordMaskStyle()
+        _password_style.setParent(QApplication.instance())
+    edit = QLineEdit(text)
+    edit.setStyle(_password_style)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
