@@ -11,29 +11,44 @@ machine). The first import in a process also loads pypinyin's dictionaries (~0.3
 is printed on its own line and is not the best-of figure.
 
 Where the time goes (10,000 rows; CPU seconds of the best of 4 runs, `--breakdown`, on the shared
-2-core machine, 2026-11-27 06:20, when calamine's bare read took 0.21 s):
-    read (calamine + sheet metadata)                0.26   the bare read itself, plus merged cells
+2-core machine, 2026-11-27 08:17, when calamine's bare read took 0.18–0.19 s):
+    read (calamine + sheet metadata)                0.22   the bare read itself, plus merged cells
     row checks (_check_rows: cells, dates, units,
-      contact, stage words, validate_project)       0.28   ≈ 28 µs a row of 20 cells, in Python
-    inserts (_bulk_insert = services/bulk_write)    0.68   of which SQLite's executemany ≈ 0.48: 10,000
-                                                           projects ≈ 0.20, 30,000 step records ≈ 0.30
+      contact, stage words, validate_project)       0.32   ≈ 32 µs a row of 20 cells, in Python
+    inserts (_bulk_insert = services/bulk_write)    0.41–0.47  value conversion here; SQLite's own work
+                                                           (≈ 0.5 s) runs on the writer thread
     everything else in commit (codes, stages,
-      pinyin initials, trail, backup, progress)     0.42
+      pinyin initials, trail, backup, progress,
+      the writer thread's GIL hand-overs)           0.65–0.84
     pypinyin's dictionaries: first import only      0.3    (phrases_dict.json alone: 0.31 s to parse)
+
+How the commit writes (services/bulk_write.InsertWriter): the projects' ids are reserved first, so no
+batch reads anything back; rows go in as INSERT … VALUES statements of up to 1,000 rows (≈ 15 % less
+SQLite time than executemany); and a second thread runs those statements while the import builds the
+next batch. That overlap only works with many-row statements: SQLite releases Python's GIL for the
+whole statement, whereas executemany needs the GIL back after every row (a writer thread with
+executemany gained nothing). With the GIL switch interval at 0.5 ms while the thread runs, the commit
+of 10,000 projects takes 0.93–1.08 s instead of 0.99–1.46 s on the same thread (same run, 5 each;
+the CPU time goes up by ≈ 0.3 s: the hand-overs).
 
 The floor under the target. `SQLite's bare write` inserts the very rows an import stored (companies,
 projects, trail entries, step records, already as stored values) into a new file with the same schema
-by executemany in one transaction: 0.59 s wall, 2.7 × the bare read on its own. Bare read + bare write
-= 3.7 × the bare read, which leaves ≈ 0.28 s for reading 200,000 cells into checked values, deduping,
-and converting 10,000 projects in Python if the import were to stay within 5 ×: not reachable in Python
-without dropping checks. The import runs at 2.1 × that read + write floor.
+by the same many-row INSERTs in one transaction: 0.49–0.51 s, 2.7 × the bare read on its own. Bare
+read + bare write = 3.7 × the bare read, which leaves ≈ 0.25 s for reading 200,000 cells into checked
+values, deduping and converting 10,000 projects in Python if the import were to stay within 5 ×, even
+with SQLite's work fully overlapped by the second thread, the analysis (read + checks ≈ 0.58 s, 3 × the
+read) must finish before anything may be written: the two phases the issue asks for (analyse, then
+the user decides, then commit). The import runs at 2.1 × that read + write floor.
 
 History (wall, same-run ratio to the bare read): original code 18.7 ×; session 2 ≈ 8 × (trigger
-suspended for the import's own records, redundant step_record indexes dropped); this session
+suspended for the import's own records, redundant step_record indexes dropped); session 3
 7.2–7.8 × (columns converted in C-level passes in services/bulk_write, the trail written from the rows
 in hand instead of a query back, migration 12 drops the updated_at/is_key/status/stage_no indexes that
-no query used: −19 % commit CPU, the hidden-row scan only when a row is hidden, cheaper per-row checks).
-Not done, measured: time-ordered UUIDs (no gain), foreign keys off (−7 %, not worth the risk).
+no query used: −19 % commit CPU, the hidden-row scan only when a row is hidden, cheaper per-row checks);
+session 4: reserved ids, many-row INSERTs on a writer thread (commit −18 % wall when a core is free),
+7.2–7.8 × on a machine another process kept busy. Not done, measured: time-ordered UUIDs (no gain),
+foreign keys off (−7 %, not worth the risk), dropping the uuid/foreign-key indexes (−20 % of SQLite's
+part; exchange and deletes need them).
 
 Peak memory of a 100,000-row import (child process, ru_maxrss): 806 MB before, 461 MB after (rows let
 go of once checked, projects and step records written 1,000 at a time, no copy of each row's values

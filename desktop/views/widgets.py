@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.money import WAN_PER_YI as _WAN_PER_YI
 from desktop.services.money import AmountError, format_wan, format_yi, parse_amount
 
 ERROR_STYLE = "color: #c62828;"
@@ -67,6 +68,13 @@ class AmountEdit(QWidget):
         return parse_amount(self.edit.text(), self.unit.currentData())
 
     def set_value(self, wan: Decimal | None) -> None:
+        """Shown in 亿元 from 1 亿 up (as money is everywhere on screen), else in 万元; exactly either way."""
+        if wan is not None and abs(wan) >= _WAN_PER_YI:
+            yi = f"{(Decimal(wan) / _WAN_PER_YI).normalize():f}"
+            if parse_amount(yi, "亿") == wan:
+                self.unit.setCurrentIndex(1)
+                self.edit.setText(yi)
+                return
         self.unit.setCurrentIndex(0)
         self.edit.setText("" if wan is None else format_wan(wan).replace(",", ""))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QStyle
@@ -375,3 +377,20 @@ def test_the_lead_list_shows_its_status_column_without_sideways_scrolling_at_136
     header = tab.table.horizontalHeader()
     status = LEAD_COLUMNS.index("状态")
     assert header.sectionViewportPosition(status) + header.sectionSize(status) <= tab.table.viewport().width()
+
+
+@pytest.mark.parametrize(("wan", "text", "unit"), [
+    (Decimal("150000"), "15", "亿"),
+    (Decimal("10001.5"), "1.00015", "亿"),
+    (Decimal("10000"), "1", "亿"),
+    (Decimal("3000"), "3000", "万"),
+    (Decimal("0.5"), "0.5", "万"),
+])
+def test_an_amount_of_a_yi_or_more_is_shown_in_yi_and_reads_back_the_same(qtbot, wan, text, unit):
+    from desktop.views.widgets import AmountEdit
+
+    edit = AmountEdit()
+    qtbot.addWidget(edit)
+    edit.set_value(wan)
+    assert (edit.edit.text(), edit.unit.currentData()) == (text, unit)
+    assert edit.value() == wan
