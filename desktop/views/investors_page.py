@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSplitter,
     QTableWidgetItem,
     QTabWidget,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import UserError, ValidationError
 from desktop.services import investors
 from desktop.views.table_export import export_action, export_shown_table
-from desktop.views.widgets import ERROR_STYLE, FieldWithError, list_table, table_cell
+from desktop.views.widgets import ERROR_STYLE, FieldWithError, list_beside_form, list_table, table_cell
 
 
 def _table(columns, *, stretch: int | None = 0, editable: bool = False):
@@ -237,22 +236,8 @@ class InvestorsPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
         left_layout.addWidget(self.table, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        scroll.setMinimumWidth(460)
-        # 保存 stays under the scrolled form, in sight: at 1920×1080 and 150 % it was below the fold.
         self.form.layout().removeWidget(self.form.button_bar)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(scroll, 1)
-        right_layout.addWidget(self.form.button_bar)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter = list_beside_form(left, self.form, self.form.button_bar, form_min_width=460)
         list_tab = QWidget()
         QVBoxLayout(list_tab).addWidget(splitter)
 

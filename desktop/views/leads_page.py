@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -42,7 +41,7 @@ from desktop.services import access, leads, reference
 from desktop.services.dates import format_date
 from desktop.services.money import AmountError
 from desktop.views.table_export import export_action, export_shown_table
-from desktop.views.widgets import ERROR_STYLE, AmountEdit, fit_to_screen, list_table, table_cell
+from desktop.views.widgets import ERROR_STYLE, AmountEdit, fit_to_screen, list_beside_form, list_table, table_cell
 
 RED = QColor("#c62828")
 ERROR_ROW = QColor("#fde0e0")
@@ -112,13 +111,6 @@ def _combo(items, *, blank: str | None = None) -> QComboBox:
 def _set_combo(combo: QComboBox, value) -> None:
     index = combo.findData(value)
     combo.setCurrentIndex(index if index >= 0 else 0)
-
-
-def _scroll(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setWidget(widget)
-    return area
 
 
 def _show_errors(label: QLabel, exc: UserError) -> None:
@@ -298,27 +290,14 @@ class LeadsTab(QWidget):
         form_layout.addWidget(self.error_label)
         form_layout.addWidget(follow_box)
         form_layout.addStretch(1)
-        # The lead's buttons stay under the scrolled form, in sight: at 1920×1080 and 150 % 保存 was
-        # half below the fold, under thirteen rows of fields.
-        right = QWidget()
-        right.setMinimumWidth(380)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(_scroll(form_widget), 1)
-        right_layout.addLayout(form_buttons)
-
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.table, 1)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
         # The list first: at 1366×768 half the width for the form hid 响应期限, 等级 and 状态.
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([840, 400])
+        splitter = list_beside_form(left, form_widget, form_buttons, form_min_width=380, shares=(2, 1),
+                                    sizes=(840, 400))
         QVBoxLayout(self).addWidget(splitter)
 
         self.status_filter.currentIndexChanged.connect(self.refresh)
@@ -885,15 +864,8 @@ class XiangxianTab(QWidget):
         form_layout = QVBoxLayout(form_widget)
         form_layout.addLayout(form)
         form_layout.addWidget(self.error_label)
-        form_layout.addLayout(buttons)
         form_layout.addStretch(1)
-        right = _scroll(form_widget)
-        right.setMinimumWidth(360)
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter = list_beside_form(self.table, form_widget, buttons, form_min_width=360, shares=(3, 1))
         QVBoxLayout(self).addWidget(splitter)
         self.table.itemSelectionChanged.connect(self._selected)
         self.phone_edit.textChanged.connect(self._check_phone)

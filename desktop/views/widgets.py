@@ -14,8 +14,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QProxyStyle,
+    QScrollArea,
+    QSplitter,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
@@ -141,6 +144,33 @@ def password_edit(text: str = "") -> QLineEdit:
     edit.setStyle(_password_style)
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
+
+
+def list_beside_form(list_part: QWidget, form: QWidget, buttons: QWidget | QLayout | None = None, *,
+                     form_min_width: int, shares: tuple[int, int] = (3, 2),
+                     sizes: tuple[int, int] | None = None) -> QSplitter:
+    """A list on the left and the chosen record's form on the right: the form scrolls, its buttons
+    stay under it in sight (at 1920×1080 and 150 % a 保存 at the end of a long form was below the fold)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(form)
+    right = QWidget()
+    right.setMinimumWidth(form_min_width)
+    right_layout = QVBoxLayout(right)
+    right_layout.setContentsMargins(0, 0, 0, 0)
+    right_layout.addWidget(scroll, 1)
+    if isinstance(buttons, QLayout):
+        right_layout.addLayout(buttons)
+    elif buttons is not None:
+        right_layout.addWidget(buttons)
+    splitter = QSplitter(Qt.Orientation.Horizontal)
+    splitter.addWidget(list_part)
+    splitter.addWidget(right)
+    splitter.setStretchFactor(0, shares[0])
+    splitter.setStretchFactor(1, shares[1])
+    if sizes is not None:
+        splitter.setSizes(list(sizes))
+    return splitter
 
 
 def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
