@@ -199,6 +199,12 @@ def test_industries_units_and_people(demo):
     assert all(p.is_leader for p in leaders_of_projects)
     assert not Project.select().where((Project.stage_no >= 3) & Project.leader.is_null()).exists()
     assert is_demo() and get_setting(SETTING_IS_DEMO) == "1"
+    # Everyone has an office telephone, in the form the 人员 form would save it, and no two share one.
+    from desktop.services.validators import validate_phone
+
+    phones = [p.phone for p in Person.select()]
+    assert all(phone and validate_phone(phone) == phone for phone in phones)
+    assert len(set(phones)) == len(phones)
 
 
 # --- consistency ------------------------------------------------------------------------------
