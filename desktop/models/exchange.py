@@ -92,7 +92,7 @@ EXCHANGE_MODELS = [ExchangePartner, ExchangeBase, ExchangeSent, RecordOrigin, To
 
 # Tables whose deletions travel to partners (desktop.services.exchange.TABLES).
 EXCHANGED_TABLES = frozenset({"unit", "person", "lifecycle_step", "company", "project", "step_record", "status_change",
-                              "xiangxian", "forum", "lead", "score_bulletin"})
+                              "fund_entry", "xiangxian", "forum", "lead", "score_bulletin"})
 
 
 def record_tombstones(model, rows: list[dict]) -> None:

@@ -37,6 +37,7 @@ from desktop.models import Company, LifecycleStep, Person, Project, StatusChange
 from desktop.models.exchange import ExchangeBase, ExchangePartner, ExchangeSent, RecordOrigin, Tombstone
 from desktop.models.leads import Forum, Lead, Xiangxian
 from desktop.models.scoring import ScoreBulletin
+from desktop.models.targets import FundEntry
 from desktop.services import access, identity
 
 FORMAT = "investdesk-exchange"
@@ -63,6 +64,8 @@ TABLES = [
                               "leader": Person}, ("code",)),
     TableSpec(StepRecord, "流程记录", {"project": Project, "step": LifecycleStep, "unit": Unit}, ("project", "step")),
     TableSpec(StatusChange, "状态变更", {"project": Project}),
+    # A month's 到位资金/完成投资: the project's totals are the sums of these, worked out again on arrival.
+    TableSpec(FundEntry, "资金（按月）", {"project": Project}, ("project", "kind", "month")),
     TableSpec(Xiangxian, "乡贤", {"home_township": Unit, "keeper": Person}),
     TableSpec(Forum, "座谈会", {"organiser": Unit}),
     TableSpec(Lead, "线索", {"first_unit": Unit, "responsible_person": Person, "forum": Forum, "xiangxian": Xiangxian,
@@ -209,6 +212,12 @@ def _record_json(spec: TableSpec, row: dict, uuids: dict, origin: str) -> dict:
             "data": data}
 
 
+def _fund_kind_labels() -> dict[str, str]:
+    from desktop.services.fund_entries import KIND_LABELS
+
+    return KIND_LABELS
+
+
 def _row_label(table: str, data: dict) -> str:
     if table == "project":
         return f"{data.get('code', '')} {data.get('name', '')}".strip()
@@ -217,6 +226,9 @@ def _row_label(table: str, data: dict) -> str:
             return str(data[key])
     if table == "step_record":
         return f"第 {data.get('step', '')} 步"
+    if table == "fund_entry":
+        month = str(data.get("month") or "")[:7]
+        return f"{month} {_fund_kind_labels().get(data.get('kind'), data.get('kind') or '')} {data.get('amount') or ''} 万元".strip()
     return data.get("status", "") or ""
 
 
@@ -256,6 +268,7 @@ def _selection(partner: ExchangePartner, me_is_centre: bool) -> dict[type, set[i
         Company: companies, Project: projects,
         StepRecord: {i for (i,) in StepRecord.select(StepRecord.id).where(StepRecord.project.in_(projects)).tuples()},
         StatusChange: {i for (i,) in StatusChange.select(StatusChange.id).where(StatusChange.project.in_(projects)).tuples()},
+        FundEntry: {i for (i,) in FundEntry.select(FundEntry.id).where(FundEntry.project.in_(projects)).tuples()},
         Lead: leads,
         ScoreBulletin: None,
     }
@@ -646,7 +659,7 @@ def _owns(partner: ExchangePartner, spec: TableSpec, values: dict, local: dict |
     if spec.model is Project:
         ok = unit in (local.get("township"), local.get("responsible_unit"))
         return None if ok else "不是本乡镇的项目（所在乡镇、责任单位都不是本乡镇）"
-    if spec.model in (StepRecord, StatusChange):
+    if spec.model in (StepRecord, StatusChange, FundEntry):
         project = Project.get_or_none(Project.id == local.get("project"))
         ok = project is not None and unit in (project.township_id, project.responsible_unit_id)
         return None if ok else "属于其他乡镇的项目"
@@ -774,12 +787,20 @@ def _apply(partner: ExchangePartner, plan: list[_Planned], preview: ImportPrevie
 
     created: dict[int, int] = {}  # placeholder (-position in plan) → new id
     touched_projects: set[int] = set()
+    touched_funds: set[tuple[int, str]] = set()  # (project, kind) of the monthly entries the file changed
     agreed = {uuid: version for uuid, (version, _data) in _bases(partner).items()}
     for position, item in enumerate(plan, 1):
         spec, change, record = item.spec, item.change, item.record
         model = spec.model
         values = {k: (created.get(v) if k in spec.foreign_keys and isinstance(v, int) and v < 0 else v)
                   for k, v in item.values.items()}
+        if model is FundEntry and change.kind in ("new", "changed", "conflict", "deleted"):
+            if item.local_id is not None:  # its project and kind as they are here (a deletion carries no data)
+                local_entry = FundEntry.select(FundEntry.project, FundEntry.kind).where(FundEntry.id == item.local_id).tuples().first()
+                if local_entry:
+                    touched_funds.add(local_entry)
+            if values.get("project") and values.get("kind"):
+                touched_funds.add((values["project"], values["kind"]))
         if change.kind == "deleted":
             model.delete().where(model.id == item.local_id).execute()
             ExchangeBase.delete().where((ExchangeBase.partner == partner.id) & (ExchangeBase.record_uuid == record["uuid"])).execute()
@@ -834,13 +855,26 @@ def _apply(partner: ExchangePartner, plan: list[_Planned], preview: ImportPrevie
     for project_id in touched_projects:
         if Project.select().where(Project.id == project_id).exists():
             refresh_project_cache(project_id)
+            _refresh_fund_totals(project_id, {kind for pid, kind in touched_funds if pid == project_id})
 
 
 def _touch(model, values: dict, row_id: int, projects: set[int], *, deleted: bool = False) -> None:
-    if model in (StepRecord, StatusChange) and values.get("project"):
+    if model in (StepRecord, StatusChange, FundEntry) and values.get("project"):
         projects.add(values["project"])
     elif model is Project and not deleted:
         projects.add(row_id)
+
+
+def _refresh_fund_totals(project_id: int, changed_kinds: set[str]) -> None:
+    """The project's 到位资金/完成投资 as the sums of the monthly entries this PC now holds: for each kind
+    whose entries the file changed (none left: no total, as on the PC that deleted them) or that has
+    entries here. A total typed without any entries is the project's own field and travels with it.
+    Both PCs work the totals out the same way, so they agree once both hold the same entries."""
+    from desktop.services.fund_entries import refresh_project_total
+
+    kinds = {kind for (kind,) in FundEntry.select(FundEntry.kind).where(FundEntry.project == project_id).distinct().tuples()}
+    for kind in sorted(kinds | changed_kinds):
+        refresh_project_total(project_id, kind)
 
 
 def _set_base(partner: ExchangePartner, uuid: str, version: int, values: dict) -> None:

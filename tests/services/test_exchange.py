@@ -352,3 +352,66 @@ def test_a_known_sender_signing_with_another_key_is_refused(offices, tmp_path):
         _receive(centre, file)
     with centre:
         assert not Project.select().where(Project.code.startswith("SN-")).exists()
+
+
+def _fund_entries(code):
+    from desktop.models.targets import FundEntry
+
+    project = Project.get(Project.code == code)
+    return project, {(e.kind, e.month, e.amount) for e in FundEntry.select().where(FundEntry.project == project.id)}
+
+
+def test_monthly_funds_entered_at_the_township_reach_the_centre_with_the_totals(offices, tmp_path):
+    from desktop.models.targets import FUND_ARRIVED, FUND_COMPLETED
+    from desktop.services import fund_entries
+
+    centre, town = offices
+    code = _new_town_project(town)
+    _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    with town:
+        project_id = Project.get(Project.code == code).id
+        march = fund_entries.add_entry(project_id, FUND_ARRIVED, dt.date(2022, 3, 1), Decimal(3000))
+        fund_entries.add_entry(project_id, FUND_ARRIVED, dt.date(2022, 4, 1), Decimal("1500.5"))
+        fund_entries.add_entry(project_id, FUND_COMPLETED, dt.date(2022, 4, 1), Decimal(800))
+    result = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "2.zip").path)
+    assert result.counts()["new"] == 3 and result.counts()["refused"] == 0
+    with centre:
+        project, entries = _fund_entries(code)
+        assert entries == {(FUND_ARRIVED, dt.date(2022, 3, 1), Decimal(3000)), (FUND_ARRIVED, dt.date(2022, 4, 1), Decimal("1500.5")),
+                           (FUND_COMPLETED, dt.date(2022, 4, 1), Decimal(800))}
+        assert project.arrived_funds == Decimal("4500.5") and project.completed_investment == Decimal(800)
+        # The centre adds May; the township corrects March and deletes its only 完成投资 entry.
+        fund_entries.add_entry(project.id, FUND_ARRIVED, dt.date(2022, 5, 1), Decimal(200))
+    with town:
+        fund_entries.update_entry(march, month=dt.date(2022, 3, 1), amount_wan=Decimal(2500))
+        fund_entries.delete_entry(fund_entries.project_entries(project_id, FUND_COMPLETED)[0].id)
+    _receive(town, _send(centre, "水南镇", tmp_path / "c2.zip").path)
+    result = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "3.zip").path)
+    assert result.counts()["conflicts"] == 0 and result.counts()["deleted"] == 1
+    for office in (centre, town):
+        with office:
+            project, entries = _fund_entries(code)
+            assert entries == {(FUND_ARRIVED, dt.date(2022, 3, 1), Decimal(2500)),
+                               (FUND_ARRIVED, dt.date(2022, 4, 1), Decimal("1500.5")),
+                               (FUND_ARRIVED, dt.date(2022, 5, 1), Decimal(200))}
+            assert project.arrived_funds == Decimal("4200.5")
+            assert project.completed_investment is None  # its last entry deleted, on both PCs
+
+
+def test_a_township_cannot_enter_funds_for_another_townships_project(offices, tmp_path):
+    from desktop.models.targets import FUND_ARRIVED, FundEntry
+    from desktop.services import fund_entries
+
+    centre, town = offices
+    with centre:
+        other = projects.create_project({"name": "万安镇的项目", "total_investment": Decimal(5000),
+                                         "township_id": centre.unit("万安镇"), "responsible_unit_id": centre.unit("万安镇")},
+                                        today=TODAY)
+        fund_entries.add_entry(other, FUND_ARRIVED, dt.date(2022, 3, 1), Decimal(100))
+        code = Project.get_by_id(other).code
+    # The centre sends the township only its own projects' entries.
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    with town:
+        assert not Project.select().where(Project.code == code).exists()
+        assert FundEntry.select().count() == 0
