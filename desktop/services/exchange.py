@@ -855,6 +855,7 @@ def _apply(partner: ExchangePartner, plan: list[_Planned], preview: ImportPrevie
     for project_id in touched_projects:
         if Project.select().where(Project.id == project_id).exists():
             refresh_project_cache(project_id)
+            _refresh_status(project_id)
             _refresh_fund_totals(project_id, {kind for pid, kind in touched_funds if pid == project_id})
 
 
@@ -863,6 +864,15 @@ def _touch(model, values: dict, row_id: int, projects: set[int], *, deleted: boo
         projects.add(values["project"])
     elif model is Project and not deleted:
         projects.add(row_id)
+
+
+def _refresh_status(project_id: int) -> None:
+    """正常/暂缓/终止 as the latest status change this PC now holds says (the sender stored it that way
+    too, without a new version of the project, so the project row itself may not have come along)."""
+    from desktop.services.projects import current_status
+
+    status = current_status(project_id)
+    Project.update(status=status).where((Project.id == project_id) & (Project.status != status)).execute()
 
 
 def _refresh_fund_totals(project_id: int, changed_kinds: set[str]) -> None:

@@ -17,6 +17,7 @@ from peewee import JOIN, fn
 from desktop.db import database
 from desktop.errors import NotFoundError, ValidationError
 from desktop.models import Company, Project
+from desktop.models.base import now
 from desktop.models.chains import ChainCompany
 from desktop.models.leads import CompanyContact, CompanyMerge
 from desktop.services import access
@@ -241,7 +242,9 @@ def merge_investors(keep_id: int, remove_id: int, *, merged_by: str = "") -> int
     if keep is None or remove is None:
         raise NotFoundError("要合并的客商已不存在，请刷新列表。")
     with database.atomic():
-        projects = Project.update(investor=keep.id).where(Project.investor == remove.id).execute()
+        # A new version of each project, so the change reaches exchange partners (who delete `remove` too).
+        projects = Project.update(investor=keep.id, version=Project.version + 1, updated_at=now()).where(
+            Project.investor == remove.id).execute()
         contacts = CompanyContact.update(company=keep.id).where(CompanyContact.company == remove.id).execute()
         kept_links = {link for (link,) in ChainCompany.select(ChainCompany.link).where(ChainCompany.company == keep.id).tuples()}
         for place in ChainCompany.select().where(ChainCompany.company == remove.id):

@@ -749,8 +749,9 @@ def correct_credit(record_id: int, unit_id: int | None, reason: str = "") -> Non
     with database.atomic():
         CreditCorrection.create(step_record=record.id, old_unit=record.unit_id, new_unit=unit_id,
                                 reason=(reason or "").strip()[:200])
-        StepRecord.update(unit=unit_id, updated_at=dt.datetime.now().replace(microsecond=0)).where(
-            StepRecord.id == record.id).execute()
+        # A new version of the record, so the corrected unit reaches exchange partners.
+        StepRecord.update(unit=unit_id, updated_at=dt.datetime.now().replace(microsecond=0),
+                          version=StepRecord.version + 1).where(StepRecord.id == record.id).execute()
 
 
 def credit_corrections(record_id: int | None = None) -> list[CorrectionItem]:

@@ -415,3 +415,50 @@ def test_a_township_cannot_enter_funds_for_another_townships_project(offices, tm
     with town:
         assert not Project.select().where(Project.code == code).exists()
         assert FundEntry.select().count() == 0
+
+
+def test_a_status_change_at_the_centre_changes_the_projects_status_at_the_township(offices, tmp_path):
+    from desktop.models import StatusChange
+
+    centre, town = offices
+    code = _new_town_project(town)
+    _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    with centre:
+        projects.change_status(Project.get(Project.code == code).id, "暂缓", dt.date(2022, 6, 1), "用地未落实", today=TODAY)
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    with town:
+        project = Project.get(Project.code == code)
+        assert project.status == "暂缓"  # it stayed 正常, with the 暂缓 only in the history
+        assert [c.reason for c in StatusChange.select().where(StatusChange.project == project.id)] == ["用地未落实"]
+        projects.change_status(project.id, "正常", dt.date(2022, 8, 1), "用地已落实", today=TODAY)
+    _receive(centre, _send(town, CENTRE_NAME, tmp_path / "2.zip").path)
+    with centre:
+        assert Project.get(Project.code == code).status == "正常"
+
+
+def test_a_merge_of_investors_and_a_credit_correction_at_the_centre_reach_the_township(offices, tmp_path):
+    from desktop.models import Company
+    from desktop.services import investors, scoring
+
+    centre, town = offices
+    with town:
+        pid = projects.create_project({"name": "年产3万吨竹纤维", "total_investment": Decimal(8000), "investor_name": "福建竹源公司",
+                                       "township_id": town.unit("水南镇"), "responsible_unit_id": town.unit("水南镇")},
+                                      today=TODAY)
+        lifecycle.record_step(pid, 1, dt.date(2022, 3, 4), today=TODAY)
+        code = Project.get_by_id(pid).code
+    _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    with centre:
+        project = Project.get(Project.code == code)
+        keep = Company.create(name="福建竹源实业有限公司", name_norm="福建竹源实业有限公司")
+        investors.merge_investors(keep.id, project.investor_id)
+        record = StepRecord.get(StepRecord.project == project.id)
+        scoring.correct_credit(record.id, centre.unit("县商务局"), reason="实际由县商务局引进")
+    result = _receive(town, _send(centre, "水南镇", tmp_path / "c2.zip").path)
+    assert result.counts()["refused"] == 0 and result.counts()["conflicts"] == 0
+    with town:
+        project = Project.get(Project.code == code)
+        assert project.investor is not None and project.investor.name == "福建竹源实业有限公司"
+        assert not Company.select().where(Company.name == "福建竹源公司").exists()
+        assert StepRecord.get(StepRecord.project == project.id).unit_id == town.unit("县商务局")
