@@ -478,7 +478,8 @@ def _set_decision(item: AgendaItem, meeting: Meeting, decision: str, conditions:
             item.conditions = conditions
             if item.status_change_id is not None:
                 reason = f"{meeting.title}决定{item.decision}" + (f"：{conditions}" if conditions else "")
-                StatusChange.update(reason=reason[:200]).where(StatusChange.id == item.status_change_id).execute()
+                StatusChange.update(reason=reason[:200], version=StatusChange.version + 1).where(
+                    (StatusChange.id == item.status_change_id) & (StatusChange.reason != reason[:200])).execute()
             item.save()
         return
     if decision:

@@ -406,8 +406,10 @@ def set_step_points(points: dict[int, int]) -> None:
         points[number] = value
     with database.atomic():
         for number, value in points.items():
-            LifecycleStep.update(points=value, updated_at=dt.datetime.now().replace(microsecond=0)).where(
-                LifecycleStep.number == number).execute()
+            # A new version when the points change, so the townships' copies (and boards) follow.
+            LifecycleStep.update(points=value, updated_at=dt.datetime.now().replace(microsecond=0),
+                                 version=LifecycleStep.version + 1).where(
+                (LifecycleStep.number == number) & (LifecycleStep.points != value)).execute()
 
 
 # --- the board ---------------------------------------------------------------------------------

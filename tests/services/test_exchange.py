@@ -462,3 +462,19 @@ def test_a_merge_of_investors_and_a_credit_correction_at_the_centre_reach_the_to
         assert project.investor is not None and project.investor.name == "福建竹源实业有限公司"
         assert not Company.select().where(Company.name == "福建竹源公司").exists()
         assert StepRecord.get(StepRecord.project == project.id).unit_id == town.unit("县商务局")
+
+
+def test_new_step_points_set_at_the_centre_reach_the_township(offices, tmp_path):
+    from desktop.models import LifecycleStep
+    from desktop.services import scoring
+
+    centre, town = offices
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    with centre:
+        before = {s.number: s.version for s in LifecycleStep.select()}
+        scoring.set_step_points({1: 7})
+        # Only the step whose points changed has a new version.
+        assert {s.number for s in LifecycleStep.select() if s.version != before[s.number]} == {1}
+    _receive(town, _send(centre, "水南镇", tmp_path / "c2.zip").path)
+    with town:
+        assert LifecycleStep.get(LifecycleStep.number == 1).points == 7
