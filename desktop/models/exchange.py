@@ -91,8 +91,9 @@ EXCHANGE_MODELS = [ExchangePartner, ExchangeBase, ExchangeSent, RecordOrigin, To
 
 
 # Tables whose deletions travel to partners (desktop.services.exchange.TABLES).
-EXCHANGED_TABLES = frozenset({"unit", "person", "lifecycle_step", "company", "project", "step_record", "status_change",
-                              "fund_entry", "xiangxian", "forum", "lead", "score_bulletin"})
+EXCHANGED_TABLES = frozenset({"unit", "person", "lifecycle_step", "calendar_day", "company", "company_contact", "project",
+                              "step_record", "status_change", "fund_entry", "xiangxian", "forum", "forum_attendee",
+                              "lead", "lead_follow_up", "score_bulletin"})
 
 
 def record_tombstones(model, rows: list[dict]) -> None:

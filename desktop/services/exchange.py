@@ -35,7 +35,8 @@ from desktop.db import database
 from desktop.errors import NotFoundError, UserError
 from desktop.models import Company, LifecycleStep, Person, Project, StatusChange, StepRecord, Unit
 from desktop.models.exchange import ExchangeBase, ExchangePartner, ExchangeSent, RecordOrigin, Tombstone
-from desktop.models.leads import Forum, Lead, Xiangxian
+from desktop.models.calendar import CalendarDay
+from desktop.models.leads import CompanyContact, Forum, ForumAttendee, Lead, LeadFollowUp, Xiangxian
 from desktop.models.scoring import ScoreBulletin
 from desktop.models.targets import FundEntry
 from desktop.services import access, identity
@@ -58,8 +59,11 @@ class TableSpec:
 TABLES = [
     TableSpec(Unit, "单位", {}, ("name",), centre_only=True),
     TableSpec(LifecycleStep, "流程步骤", {}, ("number",), centre_only=True),
+    # Holidays and swapped workdays: the townships count 响应期限 and 办结时限 in the same workdays.
+    TableSpec(CalendarDay, "工作日历", {}, ("day",), centre_only=True),
     TableSpec(Person, "人员", {"unit": Unit}),
     TableSpec(Company, "客商", {}, ("name_norm",)),
+    TableSpec(CompanyContact, "客商联系人", {"company": Company}),
     TableSpec(Project, "项目", {"investor": Company, "township": Unit, "responsible_unit": Unit, "first_unit": Unit,
                               "leader": Person}, ("code",)),
     TableSpec(StepRecord, "流程记录", {"project": Project, "step": LifecycleStep, "unit": Unit}, ("project", "step")),
@@ -68,8 +72,10 @@ TABLES = [
     TableSpec(FundEntry, "资金（按月）", {"project": Project}, ("project", "kind", "month")),
     TableSpec(Xiangxian, "乡贤", {"home_township": Unit, "keeper": Person}),
     TableSpec(Forum, "座谈会", {"organiser": Unit}),
+    TableSpec(ForumAttendee, "座谈会参会乡贤", {"forum": Forum, "xiangxian": Xiangxian}, ("forum", "xiangxian")),
     TableSpec(Lead, "线索", {"first_unit": Unit, "responsible_person": Person, "forum": Forum, "xiangxian": Xiangxian,
                            "project": Project}),
+    TableSpec(LeadFollowUp, "线索跟进", {"lead": Lead}),
     # Published 通报 travel from the centre as issued (frozen rows), for the townships to read and reprint.
     TableSpec(ScoreBulletin, "积分通报", {}, centre_only=True),
 ]
@@ -226,6 +232,10 @@ def _row_label(table: str, data: dict) -> str:
             return str(data[key])
     if table == "step_record":
         return f"第 {data.get('step', '')} 步"
+    if table == "lead_follow_up":
+        return f"{data.get('done_on') or ''} {str(data.get('what') or '')[:30]}".strip()
+    if table == "calendar_day":
+        return f"{data.get('day') or ''} {data.get('name') or ''}".strip()
     if table == "fund_entry":
         month = str(data.get("month") or "")[:7]
         return f"{month} {_fund_kind_labels().get(data.get('kind'), data.get('kind') or '')} {data.get('amount') or ''} 万元".strip()
@@ -264,12 +274,14 @@ def _selection(partner: ExchangePartner, me_is_centre: bool) -> dict[type, set[i
     companies = {c for (c,) in Project.select(Project.investor).where(Project.id.in_(projects) & Project.investor.is_null(False)).tuples()}
     leads = {lid for (lid,) in Lead.select(Lead.id).where((Lead.first_unit == partner.unit_id) | Lead.project.in_(projects)).tuples()}
     return {
-        Unit: None, LifecycleStep: None, Person: None,
+        Unit: None, LifecycleStep: None, CalendarDay: None, Person: None,
         Company: companies, Project: projects,
+        CompanyContact: {i for (i,) in CompanyContact.select(CompanyContact.id).where(CompanyContact.company.in_(companies)).tuples()},
         StepRecord: {i for (i,) in StepRecord.select(StepRecord.id).where(StepRecord.project.in_(projects)).tuples()},
         StatusChange: {i for (i,) in StatusChange.select(StatusChange.id).where(StatusChange.project.in_(projects)).tuples()},
         FundEntry: {i for (i,) in FundEntry.select(FundEntry.id).where(FundEntry.project.in_(projects)).tuples()},
         Lead: leads,
+        LeadFollowUp: {i for (i,) in LeadFollowUp.select(LeadFollowUp.id).where(LeadFollowUp.lead.in_(leads)).tuples()},
         ScoreBulletin: None,
     }
 
@@ -646,7 +658,7 @@ def _owns(partner: ExchangePartner, spec: TableSpec, values: dict, local: dict |
     if partner.role == CENTRE:
         return None
     if spec.centre_only:
-        return "主数据（单位、流程步骤）只由招商中心维护"
+        return "主数据（单位、流程步骤、工作日历）只由招商中心维护"
     if local is None:
         if origin != partner.installation_id:
             return "乡镇文件只能新增本乡镇录入的记录"
@@ -665,6 +677,9 @@ def _owns(partner: ExchangePartner, spec: TableSpec, values: dict, local: dict |
         return None if ok else "属于其他乡镇的项目"
     if spec.model is Lead:
         return None if local.get("first_unit") == unit else "不是本乡镇首报的线索"
+    if spec.model is LeadFollowUp:
+        lead = Lead.get_or_none(Lead.id == local.get("lead"))
+        return None if lead is not None and lead.first_unit_id == unit else "不是本乡镇首报的线索"
     return "只能修改本乡镇录入的记录"
 
 

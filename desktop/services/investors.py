@@ -245,7 +245,8 @@ def merge_investors(keep_id: int, remove_id: int, *, merged_by: str = "") -> int
         # A new version of each project, so the change reaches exchange partners (who delete `remove` too).
         projects = Project.update(investor=keep.id, version=Project.version + 1, updated_at=now()).where(
             Project.investor == remove.id).execute()
-        contacts = CompanyContact.update(company=keep.id).where(CompanyContact.company == remove.id).execute()
+        contacts = CompanyContact.update(company=keep.id, version=CompanyContact.version + 1, updated_at=now()).where(
+            CompanyContact.company == remove.id).execute()
         kept_links = {link for (link,) in ChainCompany.select(ChainCompany.link).where(ChainCompany.company == keep.id).tuples()}
         for place in ChainCompany.select().where(ChainCompany.company == remove.id):
             if place.link_id in kept_links:

@@ -478,3 +478,40 @@ def test_new_step_points_set_at_the_centre_reach_the_township(offices, tmp_path)
     _receive(town, _send(centre, "水南镇", tmp_path / "c2.zip").path)
     with town:
         assert LifecycleStep.get(LifecycleStep.number == 1).points == 7
+
+
+def test_follow_ups_contacts_and_forum_attendees_from_the_township_and_the_centres_calendar_travel(offices, tmp_path):
+    from desktop.models import Company
+    from desktop.models.leads import CompanyContact, Forum, ForumAttendee, Lead, LeadFollowUp
+    from desktop.services import investors, leads, workdays
+
+    centre, town = offices
+    with town:
+        shuinan = town.unit("水南镇")
+        elder = leads.save_xiangxian(leads.XiangxianItem(None, "廖乡贤", home_township_id=shuinan, city="厦门"))
+        forum = leads.save_forum(leads.ForumItem(None, "水南镇乡贤座谈会", dt.date(2022, 5, 1), organiser_id=shuinan,
+                                                 attendee_ids=[elder]))
+        lead = leads.save_lead(leads.LeadItem(None, "竹木精深加工项目", "乡贤座谈会", shuinan, dt.date(2022, 5, 2),
+                                              forum_id=forum, xiangxian_id=elder), today=TODAY)
+        leads.add_follow_up(lead, leads.FollowUpItem(dt.date(2022, 5, 6), "王干事", "电话对接，客商下周来考察",
+                                                     next_step="陪同考察", next_on=dt.date(2022, 5, 13)))
+        company = investors.save_investor({"name": "厦门竹木有限公司", "contacts": [investors.ContactItem("陈总", "总经理", "13905981234")]})
+    result = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)
+    assert result.counts()["refused"] == 0
+    with centre:
+        lead_row = Lead.get(Lead.title == "竹木精深加工项目")
+        assert [(f.who, f.next_on) for f in LeadFollowUp.select().where(LeadFollowUp.lead == lead_row.id)] == [
+            ("王干事", dt.date(2022, 5, 13))]
+        forum_row = Forum.get(Forum.title == "水南镇乡贤座谈会")
+        assert [a.xiangxian.name for a in ForumAttendee.select().where(ForumAttendee.forum == forum_row.id)] == ["廖乡贤"]
+        company_row = Company.get(Company.name == "厦门竹木有限公司")
+        assert [(c.name, c.phone) for c in CompanyContact.select().where(CompanyContact.company == company_row.id)] == [
+            ("陈总", "13905981234")]
+        # The centre declares a county holiday: the township's deadlines must count it too.
+        year = [e for e in workdays.year_entries(2022)] + [workdays.CalendarEntry(dt.date(2022, 9, 13), False, "县庆")]
+        workdays.save_year(2022, year)
+    assert company  # made at the township
+    _receive(town, _send(centre, "水南镇", tmp_path / "c1.zip").path)
+    with town:
+        assert not workdays.load_calendar().is_workday(dt.date(2022, 9, 13))
+        assert [e.name for e in workdays.year_entries(2022) if e.day == dt.date(2022, 9, 13)] == ["县庆"]
