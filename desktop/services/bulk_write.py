@@ -166,6 +166,21 @@ def reserve_ids(model, count: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
+def _statement_sizes(count: int, per_statement: int) -> list[int]:
+    """Rows per statement: full statements, then the rest in powers of two. Each distinct size is a
+    statement SQLite prepares and Python's sqlite3 keeps (up to 128, megabytes each at 1,000 rows):
+    a few sizes serve every batch instead of one more for each batch's remainder."""
+    full, rest = divmod(count, per_statement)
+    sizes = [per_statement] * full
+    size = 1 << max(per_statement.bit_length() - 1, 0)
+    while rest:
+        if rest >= size:
+            sizes.append(size)
+            rest -= size
+        size >>= 1
+    return sizes
+
+
 class InsertWriter:
     """Runs insert_rows' statements on the current connection, inside the caller's transaction.
 
@@ -218,9 +233,11 @@ class InsertWriter:
         width = len(quoted_columns)
         per_statement = max(1, min(self._MAX_ROWS_PER_STATEMENT, self._variables // width))
         head = f'INSERT INTO "{table}" ({", ".join(quoted_columns)}) VALUES '
-        for start in range(0, len(params), per_statement):
-            chunk = params[start:start + per_statement]
-            statement = self._statement(head, width, len(chunk))
+        start = 0
+        for size in _statement_sizes(len(params), per_statement):
+            chunk = params[start:start + size]
+            start += size
+            statement = self._statement(head, width, size)
             values = list(itertools.chain.from_iterable(chunk))
             if self._queue is None:
                 with _AS_PEEWEE_ERRORS:

@@ -142,3 +142,13 @@ def test_the_background_writer_gives_back_pythons_thread_switch_interval(fresh_d
                       [("切换公司", "切换公司", "", "", "", "", 1, "2022-01-01 00:00:00", "1" * 32)])
     assert sys.getswitchinterval() == before
     assert Company.get(Company.name == "切换公司").uuid == "1" * 32
+
+
+def test_statement_sizes_cover_every_row_with_few_distinct_sizes():
+    sizes_seen = set()
+    for count in range(0, 5000, 7):
+        sizes = bulk_write._statement_sizes(count, 910)
+        assert sum(sizes) == count and all(0 < size <= 910 for size in sizes)
+        sizes_seen.update(sizes)
+    # Each distinct size is one more statement SQLite keeps prepared: the full one and powers of two.
+    assert sizes_seen <= {910} | {2 ** n for n in range(10)}
