@@ -155,8 +155,8 @@ def reserve_ids(model, count: int) -> list[int]:
     later can point at them without reading them back. Inside the transaction that writes the rows."""
     table = model._meta.table_name
     if isinstance(database.obj, peewee.SqliteDatabase):
-        # The largest id is read inside the writing transaction: in WAL mode a snapshot that another
-        # writer has overtaken cannot write (SQLITE_BUSY_SNAPSHOT), so no one else can take these ids.
+        # Read inside the writing transaction, which began with BEGIN IMMEDIATE (db.make_database): no
+        # other connection can write until it ends, so no one else can take these ids.
         (last,) = database.execute_sql(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"').fetchone()
         return list(range(last + 1, last + 1 + count))
     if count == 0:
@@ -207,15 +207,16 @@ class InsertWriter:
         self._error: BaseException | None = None
         self._stop = False
         self._switch_interval: float | None = None
+        self._ended = threading.Event()
         if background and self._sqlite:
             self._queue = queue.Queue(maxsize=4)  # a few batches ahead at most: memory stays bounded
             self._thread = threading.Thread(target=self._run, name="investdesk-insert-writer", daemon=True)
             # The thread needs the GIL back after each statement (and to bind its values); at Python's
             # default 5 ms switch interval it waited that long behind the building thread every time
             # (10,000 projects: 0.5 s of SQLite took 0.7–0.9 s). Restored when the thread stops.
+            self._thread.start()
             self._switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(min(self._switch_interval, 0.0005))
-            self._thread.start()
 
     def insert(self, table: str, quoted_columns: list[str], params: list[tuple], *, batch: int = 500) -> None:
         if not params:
@@ -256,16 +257,27 @@ class InsertWriter:
         return statement
 
     def _run(self) -> None:
+        try:
+            self._write_queued()
+        finally:
+            self._ended.set()
+
+    def _write_queued(self) -> None:
         while True:
             item = self._queue.get()
             if item is None:
                 return
-            if self._error is not None or self._stop:
+            if self._stop:
                 continue  # drained without running: the transaction is going to roll back
+            if not self._connection.in_transaction:
+                # SQLite itself may end the transaction (an I/O error, RAISE(ROLLBACK)): never write outside it.
+                self._error = sqlite3.OperationalError("the transaction ended before all rows were written")
+                self._stop = True
+                continue
             try:
                 self._connection.execute(*item)
             except BaseException as exc:  # handed to the caller's thread, which raises it
-                self._error = exc
+                self._error, self._stop = exc, True  # and nothing queued behind the failure runs
 
     def _raise(self) -> None:
         error, self._error = self._error, None
@@ -274,11 +286,28 @@ class InsertWriter:
             raise error
 
     def _stopped(self) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-            sys.setswitchinterval(self._switch_interval)
+        """Wait for the thread to end. Ctrl-C while waiting stops it too, and is raised only once the
+        thread has ended: the caller may roll back (or close the connection) only then."""
+        thread = self._thread
+        if thread is None:
+            return
+        interrupted, told = None, False
+        # The thread's own flag, not is_alive(): a join() that Ctrl-C interrupts can leave the thread
+        # looking stopped while it still runs.
+        while not self._ended.is_set():
+            try:
+                if not told:
+                    self._queue.put(None)
+                    told = True
+                self._ended.wait()
+            except BaseException as exc:
+                interrupted = interrupted or exc
+                self._stop = True
+        thread.join()
+        self._thread, self._queue = None, None  # an insert() after this runs here and now
+        sys.setswitchinterval(self._switch_interval)
+        if interrupted is not None:
+            raise interrupted
 
     def finish(self) -> None:
         """Wait until every statement has run; raise what failed on the thread."""

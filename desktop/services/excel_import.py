@@ -1376,8 +1376,16 @@ def commit(analysis: ImportAnalysis, *, on_duplicate: str = "skip", create_missi
             backup_sqlite_file(path, "before-import")
         except OSError as exc:
             raise UserError(f"导入前无法备份数据库（{exc.strerror or exc}），请检查磁盘空间和文件夹权限") from exc
-    with database.atomic():
-        outcome = _write(analysis, on_duplicate, create_missing, progress, today)
+    import peewee
+
+    try:
+        with database.atomic():
+            outcome = _write(analysis, on_duplicate, create_missing, progress, today)
+    except (peewee.OperationalError, peewee.DatabaseError) as exc:
+        told = _told_database_failure(exc)
+        if told is None:
+            raise
+        raise UserError(told) from exc
     if create_missing:  # the warnings now say what was done instead of “已留空”
         for issue in analysis.warnings:
             if issue.if_created:
@@ -1385,9 +1393,26 @@ def commit(analysis: ImportAnalysis, *, on_duplicate: str = "skip", create_missi
     return outcome
 
 
+def _told_database_failure(exc: BaseException) -> str | None:
+    """The Chinese sentence for a database failure a user can act on (full disk, another writer), looking
+    through a failed ROLLBACK to what SQLite refused first; None for anything else (a bug, logged)."""
+    texts = []
+    while exc is not None and len(texts) < 5:
+        texts.append(str(exc))
+        exc = exc.__cause__ or exc.__context__
+    text = " ".join(texts).lower()
+    if "disk is full" in text or "disk i/o error" in text:
+        return "磁盘空间不足或磁盘出错，导入没有完成，数据库保持导入前的样子。请清理磁盘（或检查 U 盘、网络盘）后再导入。"
+    if "database is locked" in text or "database table is locked" in text:
+        return "数据库正被另一个程序写入（另一个窗口或命令行），导入没有进行。请稍后再试。"
+    if "readonly" in text or "read-only" in text:
+        return "数据库文件是只读的，导入没有进行。请检查文件属性和文件夹权限。"
+    return None
+
+
 def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, progress, today: dt.date) -> ImportOutcome:
     from desktop.models import Company, ImportRecord, LifecycleStep, Person, Project, StepRecord, Unit
-    from desktop.models.audit import TRAIL_COLUMNS, TRAIL_TABLE, created_entries
+    from desktop.models.audit import TRAIL_COLUMNS, TRAIL_TABLE, created_entries, is_audited
     from desktop.services import lifecycle, projects
     from desktop.services.database import set_setting
 
@@ -1498,6 +1523,7 @@ def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, pr
     project_ids = _reserve_ids(Project, len(new_items))
     trail_columns = [f'"{column}"' for column in TRAIL_COLUMNS]
     note = f"Excel 导入：{analysis.file_name}"
+    is_audited(Project)  # its first call looks for the trail's table: before the writer thread shares the connection
     with _InsertWriter(background=True) as writer:
         for start in range(0, len(new_items), 1000):
             project_rows = []

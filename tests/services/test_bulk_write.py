@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -152,3 +153,49 @@ def test_statement_sizes_cover_every_row_with_few_distinct_sizes():
         sizes_seen.update(sizes)
     # Each distinct size is one more statement SQLite keeps prepared: the full one and powers of two.
     assert sizes_seen <= {910} | {2 ** n for n in range(10)}
+
+
+COMPANY_COLUMNS = ['"name"', '"name_norm"', '"name_initials"', '"region"', '"industry"', '"notes"', '"version"',
+                   '"updated_at"', '"uuid"']
+
+
+def _companies(prefix: str, count: int, first_uuid: int) -> list[tuple]:
+    return [(f"{prefix}{i}", f"{prefix}{i}", "", "", "", "", 1, "2022-01-01 00:00:00", f"{first_uuid + i:032x}")
+            for i in range(count)]
+
+
+@pytest.mark.sqlite_only
+def test_nothing_queued_behind_a_refused_statement_is_written_when_sqlite_ended_the_transaction(fresh_db):
+    import peewee
+
+    # SQLite may end the whole transaction itself (an I/O error, out of memory); RAISE(ROLLBACK) does it here.
+    database.execute_sql("CREATE TRIGGER end_the_transaction BEFORE INSERT ON company WHEN NEW.name = '坏0' "
+                         "BEGIN SELECT RAISE(ROLLBACK, 'the transaction was rolled back'); END")
+    for attempt in range(20):  # the statements behind the refused one are queued while it runs: try often
+        with pytest.raises(peewee.DatabaseError), database.atomic():
+            with bulk_write.InsertWriter(background=True) as writer:
+                writer.insert("company", COMPANY_COLUMNS, _companies("坏", 1, 10**6 * (attempt + 1)))
+                for batch in range(12):
+                    writer.insert("company", COMPANY_COLUMNS, _companies(
+                        f"后来{attempt}-{batch}-", 200, 10**6 * (attempt + 1) + 1000 * (batch + 1)))
+        assert Company.select().count() == 0
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.skipif(not hasattr(__import__("signal"), "pthread_kill"), reason="needs signal.pthread_kill")
+def test_ctrl_c_while_waiting_for_the_writer_leaves_nothing_written_and_the_interval_restored(fresh_db):
+    import signal
+    import sys
+    import threading
+
+    # Slow statements, as on a slow disk, so that Ctrl-C comes while the caller waits for the thread.
+    database.execute_sql("CREATE TRIGGER slow_disk AFTER INSERT ON company BEGIN SELECT (WITH RECURSIVE c(x) AS "
+                         "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) SELECT COUNT(*) FROM c); END")
+    before = sys.getswitchinterval()
+    with pytest.raises(KeyboardInterrupt), database.atomic():
+        with bulk_write.InsertWriter(background=True) as writer:
+            for batch in range(4):
+                writer.insert("company", COMPANY_COLUMNS, _companies(f"批{batch}-", 100, 1000 * batch))
+            threading.Timer(0.2, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)).start()
+    assert Company.select().count() == 0
+    assert sys.getswitchinterval() == before

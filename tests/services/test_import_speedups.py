@@ -201,3 +201,16 @@ def test_a_database_refusal_while_storing_a_later_batch_rolls_everything_back(fr
     database.execute_sql("DROP TRIGGER refuse_late_projects")
     assert ei.commit(analysis, today=TODAY).imported == 2100
     assert Project.select().count() == 2100
+
+
+def test_a_full_disk_during_the_import_is_told_in_chinese_and_nothing_is_written(fresh_db, tmp_path):
+    analysis = ei.analyse(big_list(tmp_path, 2100), today=TODAY)
+    (pages,) = database.execute_sql("PRAGMA page_count").fetchone()
+    database.execute_sql(f"PRAGMA max_page_count = {pages + 40}")  # the disk fills up part way
+    with pytest.raises(UserError, match="磁盘空间不足") as caught:
+        ei.commit(analysis, today=TODAY)
+    assert "导入前的样子" in str(caught.value)
+    database.execute_sql("PRAGMA max_page_count = 1073741823")
+    assert Project.select().count() == 0 and StepRecord.select().count() == 0 and Company.select().count() == 0
+    assert trigger_sql() is not None
+    assert ei.commit(analysis, today=TODAY).imported == 2100
