@@ -12,7 +12,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from desktop import APP_ID, APP_NAME, config
-from desktop.errors import UserError
+from desktop.errors import UserError, database_failure_message
 from desktop.resources import font_path, resource_path
 
 log = logging.getLogger(__name__)
@@ -101,9 +101,12 @@ def install_excepthook(log_file: Path) -> None:
         if showing or app is None or QThread.currentThread() is not app.thread():
             return  # logged; a dialog only from the GUI thread
         showing.append(True)
+        told = None if issubclass(exc_type, UserError) else database_failure_message(exc)
         try:
             if issubclass(exc_type, UserError):
                 QMessageBox.warning(None, APP_NAME, str(exc))
+            elif told is not None:  # a full disk or a lost server: what to do, not "report this bug"
+                QMessageBox.warning(None, APP_NAME, told)
             else:
                 QMessageBox.critical(None, APP_NAME, internal_error_text(exc, log_file))
         finally:

@@ -798,6 +798,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: keep the traceback out of the user's face, in the log
         _end_progress()
         log_file = _log_bug(argv, exc, hide=getattr(args, "db", None))
+        from desktop.errors import database_failure_message
+
+        told = database_failure_message(exc)
+        if told is not None:  # a full disk, a locked file, a lost server: what to do, not a bug report
+            complain(f"错误：{told}")
+            if handler is run_window:
+                _tell_in_a_window(told)
+            return EXIT_USER_ERROR
         where = f"详细信息已写入日志：{log_file}" if log_file else "且无法写入日志文件"
         complain(_hide_password(f"错误：程序内部错误（{type(exc).__name__}：{exc}），{where}，请把日志发给维护人员。", getattr(args, "db", None)))
         if handler is run_window:

@@ -62,3 +62,34 @@ class DatabaseError(UserError):
 
 class NotFoundError(UserError):
     """A record the user referred to does not exist (any more)."""
+
+
+# What the database says when the machine, not the program, is at fault (SQLite and PostgreSQL words).
+_DATABASE_FAILURES = (
+    (("disk is full", "disk i/o error", "no space left"),
+     "磁盘空间不足或磁盘出错，刚才的操作没有完成，数据保持操作前的样子。请清理磁盘（或检查 U 盘、网络盘）后再试。"),
+    (("database is locked", "database table is locked"),
+     "数据库正被另一个程序写入（另一个窗口或命令行），刚才的操作没有进行。请稍后再试。"),
+    (("attempt to write a readonly database", "read-only", "readonly database"),
+     "数据库文件是只读的，刚才的操作没有进行。请检查文件属性和文件夹权限。"),
+    (("server closed the connection", "connection refused", "could not connect to server", "connection timed out",
+      "terminating connection", "the connection is closed", "connection is lost"),
+     "与数据库服务器的连接断开了，刚才的操作没有完成。请检查网络，或请管理员确认服务器正在运行，然后再试。"),
+)
+
+
+def database_failure_message(exc: BaseException) -> str | None:
+    """The Chinese sentence for a database failure the user can act on (a full disk, another writer, a
+    read-only file, a lost server), looking through a failed ROLLBACK to what was refused first; None
+    for anything else, which is a bug."""
+    texts = []
+    seen = 0
+    while exc is not None and seen < 5:
+        texts.append(str(exc))
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    text = " ".join(texts).lower()
+    for words, message in _DATABASE_FAILURES:
+        if any(word in text for word in words):
+            return message
+    return None

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from desktop.errors import UserError
+from desktop.errors import UserError, database_failure_message
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,11 @@ class Task(QRunnable):
             self.signals.failed.emit(str(exc), True)
         except Exception as exc:  # a bug: log it with its traceback, tell the user where the log is
             log.error("后台任务出错：%s\n%s", exc, traceback.format_exc())
-            self.signals.failed.emit(f"程序内部错误：{exc}", False)
+            told = database_failure_message(exc)  # a full disk or a lost server is not a bug to report
+            if told is not None:
+                self.signals.failed.emit(told, True)
+            else:
+                self.signals.failed.emit(f"程序内部错误：{exc}", False)
         else:
             self.signals.finished.emit(result)
         finally:

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from desktop.db import database, database_file
-from desktop.errors import Location, UserError
+from desktop.errors import Location, UserError, database_failure_message
 from desktop.services import defaults
 from desktop.services.bulk_write import InsertWriter as _InsertWriter
 from desktop.services.bulk_write import insert_rows as _bulk_insert
@@ -1382,7 +1382,7 @@ def commit(analysis: ImportAnalysis, *, on_duplicate: str = "skip", create_missi
         with database.atomic():
             outcome = _write(analysis, on_duplicate, create_missing, progress, today)
     except (peewee.OperationalError, peewee.DatabaseError) as exc:
-        told = _told_database_failure(exc)
+        told = database_failure_message(exc)
         if told is None:
             raise
         raise UserError(told) from exc
@@ -1391,23 +1391,6 @@ def commit(analysis: ImportAnalysis, *, on_duplicate: str = "skip", create_missi
             if issue.if_created:
                 issue.message, issue.if_created = issue.if_created, ""
     return outcome
-
-
-def _told_database_failure(exc: BaseException) -> str | None:
-    """The Chinese sentence for a database failure a user can act on (full disk, another writer), looking
-    through a failed ROLLBACK to what SQLite refused first; None for anything else (a bug, logged)."""
-    texts = []
-    while exc is not None and len(texts) < 5:
-        texts.append(str(exc))
-        exc = exc.__cause__ or exc.__context__
-    text = " ".join(texts).lower()
-    if "disk is full" in text or "disk i/o error" in text:
-        return "磁盘空间不足或磁盘出错，导入没有完成，数据库保持导入前的样子。请清理磁盘（或检查 U 盘、网络盘）后再导入。"
-    if "database is locked" in text or "database table is locked" in text:
-        return "数据库正被另一个程序写入（另一个窗口或命令行），导入没有进行。请稍后再试。"
-    if "readonly" in text or "read-only" in text:
-        return "数据库文件是只读的，导入没有进行。请检查文件属性和文件夹权限。"
-    return None
 
 
 def _write(analysis: ImportAnalysis, on_duplicate: str, create_missing: bool, progress, today: dt.date) -> ImportOutcome:

@@ -500,3 +500,17 @@ def test_text_output_is_utf8_in_a_c_locale_or_a_gbk_console(data_dir, tmp_path):
         assert shown.returncode == 0 and "打开演示数据库" in shown.out
         refused = run_cli("stats", "--db", str(tmp_path / name), data_dir=data_dir, extra_env=env)
         assert_one_chinese_line(refused, "不存在", name)
+
+
+def test_a_locked_database_is_a_chinese_sentence_not_a_bug_report(data_dir, monkeypatch, tmp_path, capsys):
+    import sqlite3
+
+    from desktop import cli
+
+    def locked(args):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cli, "cmd_stats", locked)
+    assert cli.main(["stats", "--db", str(tmp_path / "x.db")]) == 1  # a user error, not 3 (a bug)
+    err = capsys.readouterr().err
+    assert "数据库正被另一个程序写入" in err and "内部错误" not in err

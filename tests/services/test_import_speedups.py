@@ -209,7 +209,7 @@ def test_a_full_disk_during_the_import_is_told_in_chinese_and_nothing_is_written
     database.execute_sql(f"PRAGMA max_page_count = {pages + 40}")  # the disk fills up part way
     with pytest.raises(UserError, match="磁盘空间不足") as caught:
         ei.commit(analysis, today=TODAY)
-    assert "导入前的样子" in str(caught.value)
+    assert "操作前的样子" in str(caught.value)
     database.execute_sql("PRAGMA max_page_count = 1073741823")
     assert Project.select().count() == 0 and StepRecord.select().count() == 0 and Company.select().count() == 0
     assert trigger_sql() is not None
