@@ -618,6 +618,7 @@ class PublishedDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.rows_view = QTableWidget(0, 0)
         self.rows_view.verticalHeader().setVisible(False)
+        self.rows_view.horizontalHeader().setStretchLastSection(True)  # no empty grey band at the right
         self.reprint_button = QPushButton("重印（PDF）")
         self.export_button = QPushButton("导出 Excel")
         self.delete_button = QPushButton("删除")

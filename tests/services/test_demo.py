@@ -362,3 +362,17 @@ def test_a_failure_half_way_leaves_no_file(tmp_path):
     with pytest.raises(RuntimeError):
         build_demo(target, progress=progress)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_centre_has_issued_two_quarterly_bulletins(demo):
+    from desktop.services import scoring
+
+    bulletins = scoring.list_bulletins()
+    assert len(bulletins) == 2
+    first, second = sorted((scoring.open_bulletin(b.id) for b in bulletins), key=lambda b: b.published_on)
+    assert (first.number, first.published_on) == ("将招商〔2022〕12号", dt.date(2022, 4, 8))
+    assert second.board.period.label == scoring.quarter_period(2022, 2).label
+    # Frozen as the live board of that quarter shows it.
+    live = scoring.compute_board(scoring.quarter_period(2022, 2))
+    assert [(r.unit, r.points) for r in second.board.rows] == [(r.unit, r.points) for r in live.rows]
+    assert any(r.points > 0 for r in second.board.rows)
