@@ -376,3 +376,17 @@ def test_the_centre_has_issued_two_quarterly_bulletins(demo):
     live = scoring.compute_board(scoring.quarter_period(2022, 2))
     assert [(r.unit, r.points) for r in second.board.rows] == [(r.unit, r.points) for r in live.rows]
     assert any(r.points > 0 for r in second.board.rows)
+
+
+def test_the_trail_shows_a_few_edits_of_august_2022_by_the_demo_accounts(demo):
+    from desktop.models.audit import AuditEntry
+
+    entries = list(AuditEntry.select().order_by(AuditEntry.at))
+    assert len(entries) == 5
+    assert {e.user_name for e in entries} == {"演示账号", "水南镇招商员"}
+    assert all(dt.datetime(2022, 8, 1) <= e.at <= dt.datetime(2022, 8, 31) for e in entries)
+    first = entries[0]
+    assert (first.field, first.new_value) == ("progress_text", "已开工，果园基地平整完成，加工厂房基础施工中")
+    assert first.user_name == "水南镇招商员" and first.row_label.startswith("JL-2021-0018")
+    # The projects say what the trail says they were changed to.
+    assert Project.get(Project.code == "JL-2021-0016").contact == "黄经理 138****1234"
