@@ -664,6 +664,8 @@ def _owns(partner: ExchangePartner, spec: TableSpec, values: dict, local: dict |
             return "乡镇文件只能新增本乡镇录入的记录"
         if spec.model is Project and partner.prefix and not str(values.get("code", "")).startswith(partner.prefix + "-"):
             return f"项目编号不是本乡镇的前缀 {partner.prefix}"
+        if spec.model in (StepRecord, StatusChange, FundEntry):
+            return _not_their_project(partner, values.get("project"), created_there)
         return None
     if uuid in created_there:
         return None
@@ -672,15 +674,27 @@ def _owns(partner: ExchangePartner, spec: TableSpec, values: dict, local: dict |
         ok = unit in (local.get("township"), local.get("responsible_unit"))
         return None if ok else "不是本乡镇的项目（所在乡镇、责任单位都不是本乡镇）"
     if spec.model in (StepRecord, StatusChange, FundEntry):
-        project = Project.get_or_none(Project.id == local.get("project"))
-        ok = project is not None and unit in (project.township_id, project.responsible_unit_id)
-        return None if ok else "属于其他乡镇的项目"
+        return _not_their_project(partner, local.get("project"), created_there) if local.get("project") else "属于其他乡镇的项目"
     if spec.model is Lead:
         return None if local.get("first_unit") == unit else "不是本乡镇首报的线索"
+    if spec.model is ForumAttendee:
+        forum = Forum.get_or_none(Forum.id == local.get("forum"))
+        ok = forum is not None and (forum.uuid in created_there or forum.organiser_id == unit)
+        return None if ok else "不是本乡镇的座谈会"
     if spec.model is LeadFollowUp:
         lead = Lead.get_or_none(Lead.id == local.get("lead"))
         return None if lead is not None and lead.first_unit_id == unit else "不是本乡镇首报的线索"
     return "只能修改本乡镇录入的记录"
+
+
+def _not_their_project(partner: ExchangePartner, project_id: int | None, created_there: set[str]) -> str | None:
+    """Why a township may not add to or change a project's steps, statuses or funds (None: it may)."""
+    if project_id is None or project_id < 0:
+        return None  # no project here (refused for the missing reference) or one new in the same file (checked itself)
+    project = Project.get_or_none(Project.id == project_id)
+    if project is None or project.uuid in created_there or partner.unit_id in (project.township_id, project.responsible_unit_id):
+        return None
+    return "属于其他乡镇的项目"
 
 
 def _bases(partner: ExchangePartner) -> dict[str, tuple[int, dict | None]]:
@@ -707,6 +721,8 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
     plan: list[_Planned] = []
     order = {spec.model._meta.table_name: index for index, spec in enumerate(TABLES)}
     records = sorted(payload.get("records", []), key=lambda r: order.get(r.get("table"), 99))
+    deleted_in_file = {gone.get("uuid") for gone in payload.get("deletions", [])}
+    replaced_uuids: set[str] = set()  # deleted there and made again under the same natural key: not a deletion
     for record in records:
         spec = SPEC_BY_TABLE.get(record.get("table"))
         if spec is None:
@@ -717,16 +733,36 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
         change = Change(spec.label, record["uuid"], label, "")
         planned = _Planned(spec, record, change, local["id"] if local else None, values)
         refusal = _owns(partner, spec, values, local, record.get("origin", ""), created_there, record["uuid"])
+        required = [n for n in missing if not spec.model._meta.fields[n].null]
+        if required and not refusal:
+            if local is None:
+                refusal = "所属的记录本机已删除（或已合并），未导入：" + "、".join(_field_label(spec.model, n) for n in required)
+            else:
+                for n in required:  # keep the reference this PC has
+                    values[n] = local[n]
         if refusal:
             change.kind, change.reason = "refused", refusal
         elif local is None:
             change.kind = "new"
             if missing:
-                change.reason = "引用的记录本机没有，已留空：" + "、".join(missing)
+                change.reason = "引用的记录本机没有，已留空：" + "、".join(_field_label(spec.model, n) for n in missing)
         else:
             base_version, base_data = bases.get(record["uuid"], (None, None))
+            # Deleted and made again there under the same natural key (a month's entry, a calendar day,
+            # an attendee): the same record under a new UUID. Compare with what was agreed on the old one.
+            replaced = local["uuid"] != record["uuid"] and local["uuid"] in deleted_in_file
+            if replaced:
+                replaced_uuids.add(local["uuid"])
+            if replaced and base_version is None:
+                base_version, base_data = None, bases.get(local["uuid"], (None, None))[1]
             theirs, mine = _comparable(values), _comparable(_row_values(spec, local))
-            planned.adopt_uuid = spec.centre_only and partner.role == CENTRE and local["uuid"] != record["uuid"]
+            planned.adopt_uuid = (spec.centre_only and partner.role == CENTRE and local["uuid"] != record["uuid"]) or replaced
+            if not spec.centre_only and local["uuid"] != record["uuid"] and not replaced:
+                # The same record made on both PCs (found by its natural key): one identity from now on, so that
+                # a later deletion on either side finds it. Ours if the partner may already hold it, the smaller one.
+                sent = local["uuid"] in bases or ExchangeSent.select().where(
+                    (ExchangeSent.partner == partner.id) & (ExchangeSent.record_uuid == local["uuid"])).exists()
+                planned.adopt_uuid = not sent or record["uuid"] < local["uuid"]
             if spec.centre_only and partner.role == CENTRE:
                 # Master data is the centre's: its version wins, and the township's copy takes its identity.
                 change.kind = "unchanged" if theirs == mine else "changed"
@@ -743,7 +779,7 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
                 else:
                     their_fields = {f for f in theirs if theirs[f] != base_data.get(f)}
                     my_fields = {f for f in mine if mine[f] != base_data.get(f)}
-                contested = {f for f in their_fields & my_fields if theirs[f] != mine[f]}
+                contested = {f for f in their_fields & my_fields if theirs[f] != mine[f]} - _recomputed_fields(spec, local)
                 planned.theirs_fields = their_fields - contested
                 planned.conflict_fields = contested
                 if not their_fields:
@@ -763,7 +799,7 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
             uuid_to_id[spec.model][record["uuid"]] = local["id"]
     for gone in payload.get("deletions", []):
         spec = SPEC_BY_TABLE.get(gone.get("table"))
-        if spec is None:
+        if spec is None or gone["uuid"] in replaced_uuids:
             continue
         local = spec.model.select().where(spec.model.uuid == gone["uuid"]).dicts().first()
         if local is None:
@@ -776,9 +812,40 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
             change.kind, change.reason = "refused", refusal
         elif base_version is not None and local["version"] > base_version:
             change.kind, change.reason = "conflict", "对方删除了这条记录，本机在上次交换后又修改过（保留本机的）"
+        elif not spec.centre_only and (dependants := _unshared_dependants(spec.model, local["id"], bases)):
+            # Deleting it would take them along (ON DELETE CASCADE) or blank their reference, unseen.
+            change.kind, change.reason = "conflict", ("对方删除了这条记录，本机还有对方没有的" + "、".join(dependants)
+                                                      + "引用它（保留本机的）")
         preview.changes.append(change)
         plan.append(_Planned(spec, gone, change, local["id"], _row_values(spec, local)))
     return plan
+
+
+def _unshared_dependants(model, row_id: int, bases: dict) -> list[str]:
+    """Labels of the tables holding rows here that point at the record and that the partner has not
+    agreed on (made or changed here since the last exchange)."""
+    found = []
+    for other in TABLES:
+        for name, target in other.foreign_keys.items():
+            if target is not model:
+                continue
+            column = other.model._meta.fields[name]
+            rows = other.model.select(other.model.uuid, other.model.version).where(column == row_id).tuples()
+            if any(version > bases.get(uuid, (0, None))[0] for uuid, version in rows):
+                found.append(other.label)
+                break
+    return found
+
+
+def _recomputed_fields(spec: TableSpec, local: dict) -> set[str]:
+    """Project fields this PC works out again after applying the file (exchange._apply): never a conflict."""
+    if spec.model is not Project:
+        return set()
+    from desktop.services.fund_entries import PROJECT_FIELD
+
+    derived = {"status", "stage_no", "signed_on", "library_on", "started_on", "operating_on"}
+    kinds = {k for (k,) in FundEntry.select(FundEntry.kind).where(FundEntry.project == local["id"]).distinct().tuples()}
+    return derived | {PROJECT_FIELD[k] for k in kinds}
 
 
 def _field_label(model, name: str) -> str:
@@ -817,7 +884,7 @@ def _apply(partner: ExchangePartner, plan: list[_Planned], preview: ImportPrevie
             if values.get("project") and values.get("kind"):
                 touched_funds.add((values["project"], values["kind"]))
         if change.kind == "deleted":
-            model.delete().where(model.id == item.local_id).execute()
+            model.delete().where((model.id == item.local_id) & (model.uuid == record["uuid"])).execute()
             ExchangeBase.delete().where((ExchangeBase.partner == partner.id) & (ExchangeBase.record_uuid == record["uuid"])).execute()
             _touch(model, values, item.local_id, touched_projects, deleted=True)
             continue
