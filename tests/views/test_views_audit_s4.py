@@ -74,6 +74,17 @@ def test_the_mask_is_the_windows_dot_when_a_font_has_it_else_the_bundled_fonts_d
 # --- the visual audit (1366×768 at 100 %, 1920×1080 at 150 % = 1280×720 logical) ------------------
 
 SMALLEST_SCREEN_WIDTH = 1280  # 1920×1080 at 150 %, the tightest screen the centre's PCs have
+PAGE_WIDTH = SMALLEST_SCREEN_WIDTH - 16 - 120  # the window less its frame and the navigation
+
+
+def _shown(qtbot, page, width: int = PAGE_WIDTH, height: int = 560):
+    """`page` on screen at the room it has (1920×1080 at 150 % by default), loaded, its layout settled."""
+    qtbot.addWidget(page)
+    page.resize(width, height)
+    page.show()
+    page.load()
+    qtbot.wait(10)
+    return page
 
 
 @pytest.fixture
@@ -99,14 +110,8 @@ def test_the_window_fits_a_1920_screen_at_150_percent_whatever_page_was_opened(q
 def test_teams_summary_is_not_cut_off_at_the_right_edge(qtbot, demo_db, real_font):
     from desktop.views.teams_page import TeamsPage
 
-    page = TeamsPage()
-    qtbot.addWidget(page)
-    width = SMALLEST_SCREEN_WIDTH - 16 - 120  # the window less its frame and the navigation
-    page.resize(width, 600)
-    page.show()
-    page.load()
-    qtbot.wait(10)  # the layout settles
-    assert page.width() == width  # not pushed wider by a summary that cannot wrap
+    page = _shown(qtbot, TeamsPage(), height=600)
+    assert page.width() == PAGE_WIDTH  # not pushed wider by a summary that cannot wrap
     label = page.count_label
     assert label.text().endswith("个")
     if not label.wordWrap():  # one line: all of it must fit
@@ -151,11 +156,7 @@ def _cut_cells(table, columns) -> list[str]:
 def test_review_queue_shows_whole_dates(qtbot, demo_db, real_font):
     from desktop.views.reviews_page import ReviewsPage
 
-    page = ReviewsPage()
-    qtbot.addWidget(page)
-    page.resize(SMALLEST_SCREEN_WIDTH - 16 - 120, 600)
-    page.show()
-    page.load()
+    page = _shown(qtbot, ReviewsPage(), height=600)
     assert page.queue.rowCount() >= 2
     assert _cut_cells(page.queue, [0, 2, 3, 4, 5, 6, 7]) == []
 
@@ -183,12 +184,7 @@ def test_big_dialogs_open_within_the_screen(qtbot, demo_db, tmp_path):
 def test_the_investor_save_button_is_in_sight_without_scrolling(qtbot, demo_db, real_font):
     from desktop.views.investors_page import InvestorsPage
 
-    page = InvestorsPage()
-    qtbot.addWidget(page)
-    page.resize(SMALLEST_SCREEN_WIDTH - 16 - 120, 560)  # the page's room at 1920×1080, 150 %
-    page.show()
-    page.load()
-    qtbot.wait(10)
+    page = _shown(qtbot, InvestorsPage())
     button = page.form.save_button
     assert button.visibleRegion().boundingRect() == button.rect()
 
@@ -208,12 +204,7 @@ def _cut_headings(table) -> list[str]:
 def test_the_empty_score_details_show_whole_headings_and_no_sideways_scrolling(qtbot, demo_db, real_font):
     from desktop.views.scoreboard_page import ScoreboardPage
 
-    page = ScoreboardPage()
-    qtbot.addWidget(page)
-    page.resize(SMALLEST_SCREEN_WIDTH - 16 - 120, 560)
-    page.show()
-    page.load()
-    qtbot.wait(10)
+    page = _shown(qtbot, ScoreboardPage())
     assert page.detail_table.rowCount() == 0  # no unit chosen yet
     assert _cut_headings(page.detail_table) == []
     assert page.detail_table.horizontalScrollBar().maximum() == 0
@@ -290,12 +281,7 @@ def test_no_page_cuts_the_text_of_its_drop_downs(qtbot, demo_db, real_font):
 def test_the_lead_save_button_is_in_sight_without_scrolling(qtbot, demo_db, real_font):
     from desktop.views.leads_page import LeadsPage
 
-    page = LeadsPage()
-    qtbot.addWidget(page)
-    page.resize(SMALLEST_SCREEN_WIDTH - 16 - 120, 560)  # the page's room at 1920×1080, 150 %
-    page.show()
-    page.load()
-    qtbot.wait(10)
+    page = _shown(qtbot, LeadsPage())
     for button in (page.leads_tab.new_button, page.leads_tab.save_button):
         assert button.visibleRegion().boundingRect() == button.rect(), button.text()
 
@@ -305,12 +291,7 @@ def test_an_empty_change_log_still_spans_its_table(qtbot, demo_db, real_font):
     from desktop.views.audit_page import AuditPage
 
     AuditEntry.delete().execute()  # a new office's trail (the demo's holds a few staged edits)
-    page = AuditPage()
-    qtbot.addWidget(page)
-    page.resize(SMALLEST_SCREEN_WIDTH - 16 - 120, 560)
-    page.show()
-    page.load()
-    qtbot.wait(10)
+    page = _shown(qtbot, AuditPage())
     assert page.table.rowCount() == 0
     assert page.table.horizontalHeader().length() >= page.table.viewport().width() - 1
     assert _cut_headings(page.table) == []
@@ -350,12 +331,7 @@ def test_a_problem_too_long_for_the_wizard_shows_whole_on_hover(qtbot, fresh_db,
 def test_teams_table_gives_the_project_name_room_and_shows_codes_and_dates_whole(qtbot, demo_db, real_font):
     from desktop.views.teams_page import COL_CODE, COL_LAST, COL_NAME, TeamsPage
 
-    page = TeamsPage()
-    qtbot.addWidget(page)
-    page.resize(SMALLEST_SCREEN_WIDTH - 16 - 120, 600)
-    page.show()
-    page.load()
-    qtbot.wait(10)
+    page = _shown(qtbot, TeamsPage(), height=600)
     header = page.table.horizontalHeader()
     # At 150 % the name column was 60 pixels: “★ 富…”. Staff find a project by its name.
     assert header.sectionSize(COL_NAME) >= 120  # about eight characters
