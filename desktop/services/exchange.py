@@ -722,6 +722,7 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
     order = {spec.model._meta.table_name: index for index, spec in enumerate(TABLES)}
     records = sorted(payload.get("records", []), key=lambda r: order.get(r.get("table"), 99))
     deleted_in_file = {gone.get("uuid") for gone in payload.get("deletions", [])}
+    noted_totals: set[tuple[int, str]] = set()  # (project, kind) whose typed total the preview already mentions
     replaced_uuids: set[str] = set()  # deleted there and made again under the same natural key: not a deletion
     for record in records:
         spec = SPEC_BY_TABLE.get(record.get("table"))
@@ -746,6 +747,8 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
             change.kind = "new"
             if missing:
                 change.reason = "引用的记录本机没有，已留空：" + "、".join(_field_label(spec.model, n) for n in missing)
+            elif spec.model is FundEntry:
+                change.reason = _typed_total_note(values, noted_totals)
         else:
             base_version, base_data = bases.get(record["uuid"], (None, None))
             # Deleted and made again there under the same natural key (a month's entry, a calendar day,
@@ -781,6 +784,8 @@ def _classify(partner: ExchangePartner, payload: dict, preview: ImportPreview) -
                     my_fields = {f for f in mine if mine[f] != base_data.get(f)}
                 contested = {f for f in their_fields & my_fields if theirs[f] != mine[f]} - _recomputed_fields(spec, local)
                 planned.theirs_fields = their_fields - contested
+                if spec.model is Project:
+                    change.reason = _summed_total_note(local, their_fields, theirs, mine)
                 planned.conflict_fields = contested
                 if not their_fields:
                     change.kind = "unchanged"
@@ -835,6 +840,35 @@ def _unshared_dependants(model, row_id: int, bases: dict) -> list[str]:
                 found.append(other.label)
                 break
     return found
+
+
+def _summed_total_note(local: dict, their_fields: set[str], theirs: dict, mine: dict) -> str:
+    """What the preview says when the partner typed a project total that this PC sums from monthly entries."""
+    from desktop.services.fund_entries import KIND_LABELS, PROJECT_FIELD
+
+    kinds = {k for (k,) in FundEntry.select(FundEntry.kind).where(FundEntry.project == local["id"]).distinct().tuples()}
+    notes = [f"对方填写的{KIND_LABELS[k]} {theirs[PROJECT_FIELD[k]] or '（空）'} 万元未采用：本机按月度记录合计为 "
+             f"{mine[PROJECT_FIELD[k]] or 0} 万元，请核对后补记月度记录"
+             for k in sorted(kinds) if PROJECT_FIELD[k] in their_fields and theirs[PROJECT_FIELD[k]] != mine[PROJECT_FIELD[k]]]
+    return "；".join(notes)
+
+
+def _typed_total_note(values: dict, noted: set[tuple[int, str]]) -> str:
+    """What the preview says when monthly entries arrive for a project whose total was typed here without any."""
+    from desktop.services.fund_entries import KIND_LABELS, PROJECT_FIELD
+
+    project_id, kind = values.get("project"), values.get("kind")
+    if not project_id or project_id < 0 or kind not in PROJECT_FIELD or (project_id, kind) in noted:
+        return ""
+    if FundEntry.select().where((FundEntry.project == project_id) & (FundEntry.kind == kind)).exists():
+        return ""
+    project = Project.get_or_none(Project.id == project_id)
+    typed = getattr(project, PROJECT_FIELD[kind]) if project is not None else None
+    if typed is None:
+        return ""
+    noted.add((project_id, kind))
+    return (f"本机项目的{KIND_LABELS[kind]}是直接填写的 {typed.normalize():f} 万元，收到月度记录后改为按月合计，"
+            "请核对是否要补记其余月份")
 
 
 def _recomputed_fields(spec: TableSpec, local: dict) -> set[str]:

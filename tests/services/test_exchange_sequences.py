@@ -200,3 +200,24 @@ def test_an_attendee_both_pcs_added_and_the_township_removed_is_gone_on_both(off
         with office:
             row = Forum.get(Forum.title == "水南镇乡贤座谈会")
             assert [a.xiangxian.name for a in ForumAttendee.select().where(ForumAttendee.forum == row.id)] == ["廖乡贤"]
+
+
+def test_a_total_typed_on_one_pc_and_monthly_entries_on_the_other_are_pointed_out_in_the_preview(offices, tmp_path):
+    centre, town = offices
+    code = _new_town_project(town)
+    _sync(centre, town, tmp_path, "1")
+    _sync(centre, town, tmp_path, "2")
+    with town:  # the township types the project's 到位资金 in the form
+        pid = Project.get(Project.code == code).id
+        projects.update_project(pid, {**projects.project_values(pid), "arrived_funds": Decimal(5000)}, today=TODAY)
+    with centre:  # the centre keeps it month by month
+        fund_entries.add_entry(Project.get(Project.code == code).id, FUND_ARRIVED, dt.date(2022, 4, 1), Decimal(200))
+    there = _receive(centre, _send(town, CENTRE_NAME, tmp_path / "3-乡镇.zip").path)
+    assert any("对方填写的到位资金 5000 万元未采用" in c.reason and "合计为 200 万元" in c.reason for c in there.changes)
+    # The other way round: the township is told that its typed figure gives way to the entries.
+    with town:
+        pid = Project.get(Project.code == code).id
+        projects.update_project(pid, {**projects.project_values(pid), "arrived_funds": Decimal(6000)}, today=TODAY)
+    back = _receive(town, _send(centre, "水南镇", tmp_path / "3-中心.zip").path)
+    assert any("直接填写的 6000 万元" in c.reason for c in back.changes)
+    assert _funds(centre, code) == _funds(town, code) == ([(dt.date(2022, 4, 1), Decimal(200))], Decimal(200))
