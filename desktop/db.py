@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -16,6 +17,9 @@ import peewee
 from desktop.errors import DatabaseError
 
 database = peewee.DatabaseProxy()
+
+# How long opening a SQLite file waits for another program's write to finish (the busy timeout is 10 s).
+LOCKED_RETRY_SECONDS = 30.0
 
 # Given to the constructor, so every connection (GUI thread, workers, CLI) gets them.
 SQLITE_PRAGMAS = {
@@ -109,11 +113,23 @@ def connect(url: str | os.PathLike, *, create: bool = False) -> peewee.Database:
             _check_sqlite_header(path, allow_empty=create)
     close()
     database.initialize(db)
-    try:
-        db.connect(reuse_if_open=True)
-    except (peewee.OperationalError, sqlite3.Error) as exc:
-        raise DatabaseError(f"无法打开数据库 {redact(url)}：{redact(exc)}") from exc
-    return db
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            return db
+        except (peewee.OperationalError, sqlite3.Error) as exc:
+            # Switching an older file to WAL fails at once, without waiting, while another program is in
+            # a write (another PC or window upgrading the same file): wait for it, as a write would.
+            locked = isinstance(db, peewee.SqliteDatabase) and "locked" in str(exc).lower()
+            if locked and time.monotonic() < deadline:
+                if not db.is_closed():
+                    db.close()
+                time.sleep(0.2)
+                continue
+            if locked:
+                raise DatabaseError(f"数据库正被另一个程序写入（可能正在升级），请稍后再打开：{redact(url)}") from exc
+            raise DatabaseError(f"无法打开数据库 {redact(url)}：{redact(exc)}") from exc
 
 
 def _check_sqlite_header(path: Path, *, allow_empty: bool = False) -> None:

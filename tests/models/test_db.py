@@ -119,3 +119,51 @@ def test_foreign_keys_are_enforced(fresh_db):
 
     with pytest.raises(peewee.IntegrityError):
         StepRecord.create(project=999_999, step=1, done_on="2022-01-01")
+
+
+def test_opening_an_older_file_waits_while_another_program_writes_to_it(tmp_path):
+    # Switching a file still in the old journal mode to WAL fails at once, without waiting, while another
+    # connection is in a write (another PC or window upgrading the same file): opening waits instead.
+    import sqlite3
+    import threading
+    import time
+
+    from desktop import db
+
+    path = tmp_path / "旧文件.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    finished = threading.Timer(0.6, other.execute, ("COMMIT",))
+    finished.start()
+    started = time.monotonic()
+    try:
+        opened = db.connect(path)
+        assert opened.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert time.monotonic() - started >= 0.5  # it waited for the other write rather than failing
+    finally:
+        finished.join()
+        db.close()
+        other.close()
+
+
+def test_a_file_locked_for_longer_than_the_wait_says_so_in_chinese(tmp_path, monkeypatch):
+    import sqlite3
+
+    from desktop import db
+    from desktop.errors import DatabaseError
+
+    monkeypatch.setattr(db, "LOCKED_RETRY_SECONDS", 0.3)
+    path = tmp_path / "旧文件.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    try:
+        with pytest.raises(DatabaseError, match="正被另一个程序写入"):
+            db.connect(path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        db.close()
