@@ -154,8 +154,8 @@ def test_two_processes_opening_the_old_file_at_once_migrate_it_once(old_db):
                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, encoding="utf-8")
         for _ in range(2)
     ]
-    results = [(child.returncode, *child.communicate(timeout=120)) for child in children]  # both end first
-    for child, (_, out, err) in zip(children, results):
+    results = [child.communicate(timeout=120) for child in children]  # both have ended before any assert
+    for child, (out, err) in zip(children, results):
         assert child.returncode == 0 and out.strip() == "ok", err
     with closing(sqlite3.connect(old_db)) as raw:
         versions = [row[0] for row in raw.execute("SELECT version FROM schema_info ORDER BY version")]
