@@ -67,11 +67,15 @@ def _receive(target, path, **kw):
         return exchange.import_file(path, **kw)
 
 
+def _project_in(office, township: str, name: str, total="5000", **values) -> int:
+    """A project of `township` (its 所在乡镇 and 责任单位), made on the open `office`; its id."""
+    return projects.create_project({"name": name, "total_investment": Decimal(total), "township_id": office.unit(township),
+                                    "responsible_unit_id": office.unit(township), **values}, today=TODAY)
+
+
 def _new_town_project(town, name="年产5万吨可降解环保产品", total="12000"):
     with town:
-        pid = projects.create_project({"name": name, "total_investment": Decimal(total), "township_id": town.unit("水南镇"),
-                                       "responsible_unit_id": town.unit("水南镇"), "first_unit_id": town.unit("水南镇")},
-                                      today=TODAY)
+        pid = _project_in(town, "水南镇", name, total, first_unit_id=town.unit("水南镇"))
         lifecycle.record_step(pid, 1, dt.date(2022, 3, 4), today=TODAY)
         return Project.get_by_id(pid).code
 
@@ -240,9 +244,7 @@ def test_an_unregistered_sender_needs_trust(offices, tmp_path):
 def test_township_file_touching_another_townships_project_is_refused(offices, tmp_path):
     centre, town = offices
     with centre:
-        other = projects.create_project({"name": "高唐镇的项目", "total_investment": Decimal(5000),
-                                         "township_id": centre.unit("高唐镇"), "responsible_unit_id": centre.unit("高唐镇")},
-                                        today=TODAY)
+        other = _project_in(centre, "高唐镇", "高唐镇的项目", "5000")
         other_code = Project.get_by_id(other).code
     # Forge: the township somehow holds that project (e.g. typed in with the same code) and changes it.
     with centre:
@@ -405,9 +407,7 @@ def test_a_township_cannot_enter_funds_for_another_townships_project(offices, tm
 
     centre, town = offices
     with centre:
-        other = projects.create_project({"name": "万安镇的项目", "total_investment": Decimal(5000),
-                                         "township_id": centre.unit("万安镇"), "responsible_unit_id": centre.unit("万安镇")},
-                                        today=TODAY)
+        other = _project_in(centre, "万安镇", "万安镇的项目", "5000")
         fund_entries.add_entry(other, FUND_ARRIVED, dt.date(2022, 3, 1), Decimal(100))
         code = Project.get_by_id(other).code
     # The centre sends the township only its own projects' entries.
@@ -442,9 +442,7 @@ def test_a_merge_of_investors_and_a_credit_correction_at_the_centre_reach_the_to
 
     centre, town = offices
     with town:
-        pid = projects.create_project({"name": "年产3万吨竹纤维", "total_investment": Decimal(8000), "investor_name": "福建竹源公司",
-                                       "township_id": town.unit("水南镇"), "responsible_unit_id": town.unit("水南镇")},
-                                      today=TODAY)
+        pid = _project_in(town, "水南镇", "年产3万吨竹纤维", "8000", investor_name="福建竹源公司")
         lifecycle.record_step(pid, 1, dt.date(2022, 3, 4), today=TODAY)
         code = Project.get_by_id(pid).code
     _receive(centre, _send(town, CENTRE_NAME, tmp_path / "1.zip").path)

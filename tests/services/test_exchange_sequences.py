@@ -9,7 +9,7 @@ from decimal import Decimal
 from desktop.models import Company, Project
 from desktop.models.targets import FUND_ARRIVED, FundEntry
 from desktop.services import fund_entries, investors, leads, projects, workdays
-from tests.services.test_exchange import CENTRE_NAME, TODAY, _new_town_project, _receive, _send, offices  # noqa: F401
+from tests.services.test_exchange import CENTRE_NAME, TODAY, _new_town_project, _project_in, _receive, _send, offices  # noqa: F401
 
 
 def _sync(centre, town, tmp_path, tag):
@@ -107,9 +107,7 @@ def test_the_same_month_entered_on_both_pcs_then_deleted_at_the_township_is_gone
 def test_a_township_cannot_add_funds_to_a_project_the_centre_moved_to_another_township(offices, tmp_path):
     centre, town = offices
     with centre:
-        pid = projects.create_project({"name": "中心录入的项目", "total_investment": Decimal(5000),
-                                       "township_id": centre.unit("水南镇"), "responsible_unit_id": centre.unit("水南镇")},
-                                      today=TODAY)
+        pid = _project_in(centre, "水南镇", "中心录入的项目", "5000")
         code = Project.get_by_id(pid).code
     _sync(centre, town, tmp_path, "1")
     with centre:
@@ -144,9 +142,7 @@ def test_a_merge_at_the_centre_does_not_take_the_townships_new_contact_and_proje
 
     centre, town = offices
     with town:
-        pid = projects.create_project({"name": "年产3万吨竹纤维", "total_investment": Decimal(8000), "investor_name": "福建竹源公司",
-                                       "township_id": town.unit("水南镇"), "responsible_unit_id": town.unit("水南镇")},
-                                      today=TODAY)
+        pid = _project_in(town, "水南镇", "年产3万吨竹纤维", "8000", investor_name="福建竹源公司")
         code = Project.get_by_id(pid).code
     _sync(centre, town, tmp_path, "1")
     _sync(centre, town, tmp_path, "2")
@@ -154,9 +150,7 @@ def test_a_merge_at_the_centre_does_not_take_the_townships_new_contact_and_proje
         company = Project.get(Project.code == code).investor
         investors.save_investor({"name": company.name, "contacts": [investors.ContactItem("陈总", "总经理", "13905981234")]},
                                 company.id)
-        second = projects.create_project({"name": "竹纤维二期", "total_investment": Decimal(3000), "investor_name": "福建竹源公司",
-                                          "township_id": town.unit("水南镇"), "responsible_unit_id": town.unit("水南镇")},
-                                         today=TODAY)
+        second = _project_in(town, "水南镇", "竹纤维二期", "3000", investor_name="福建竹源公司")
         second_code = Project.get_by_id(second).code
     with centre:
         keep = Company.create(name="福建竹源实业有限公司", name_norm="福建竹源实业有限公司")
