@@ -40,6 +40,9 @@ from desktop.models.leads import CompanyContact, Forum, ForumAttendee, Lead, Lea
 from desktop.models.scoring import ScoreBulletin
 from desktop.models.targets import FundEntry
 from desktop.services import access, identity
+from desktop.services.fund_entries import KIND_LABELS as FUND_KIND_LABELS
+from desktop.services.fund_entries import PROJECT_FIELD as FUND_TOTAL_FIELD
+from desktop.services.fund_entries import refresh_project_total
 
 FORMAT = "investdesk-exchange"
 FORMAT_VERSION = 1
@@ -218,12 +221,6 @@ def _record_json(spec: TableSpec, row: dict, uuids: dict, origin: str) -> dict:
             "data": data}
 
 
-def _fund_kind_labels() -> dict[str, str]:
-    from desktop.services.fund_entries import KIND_LABELS
-
-    return KIND_LABELS
-
-
 def _row_label(table: str, data: dict) -> str:
     if table == "project":
         return f"{data.get('code', '')} {data.get('name', '')}".strip()
@@ -238,7 +235,7 @@ def _row_label(table: str, data: dict) -> str:
         return f"{data.get('day') or ''} {data.get('name') or ''}".strip()
     if table == "fund_entry":
         month = str(data.get("month") or "")[:7]
-        return f"{month} {_fund_kind_labels().get(data.get('kind'), data.get('kind') or '')} {data.get('amount') or ''} 万元".strip()
+        return f"{month} {FUND_KIND_LABELS.get(data.get('kind'), data.get('kind') or '')} {data.get('amount') or ''} 万元".strip()
     return data.get("status", "") or ""
 
 
@@ -844,30 +841,26 @@ def _unshared_dependants(model, row_id: int, bases: dict) -> list[str]:
 
 def _summed_total_note(local: dict, their_fields: set[str], theirs: dict, mine: dict) -> str:
     """What the preview says when the partner typed a project total that this PC sums from monthly entries."""
-    from desktop.services.fund_entries import KIND_LABELS, PROJECT_FIELD
-
     kinds = {k for (k,) in FundEntry.select(FundEntry.kind).where(FundEntry.project == local["id"]).distinct().tuples()}
-    notes = [f"对方填写的{KIND_LABELS[k]} {theirs[PROJECT_FIELD[k]] or '（空）'} 万元未采用：本机按月度记录合计为 "
-             f"{mine[PROJECT_FIELD[k]] or 0} 万元，请核对后补记月度记录"
-             for k in sorted(kinds) if PROJECT_FIELD[k] in their_fields and theirs[PROJECT_FIELD[k]] != mine[PROJECT_FIELD[k]]]
+    notes = [f"对方填写的{FUND_KIND_LABELS[k]} {theirs[FUND_TOTAL_FIELD[k]] or '（空）'} 万元未采用：本机按月度记录合计为 "
+             f"{mine[FUND_TOTAL_FIELD[k]] or 0} 万元，请核对后补记月度记录"
+             for k in sorted(kinds) if FUND_TOTAL_FIELD[k] in their_fields and theirs[FUND_TOTAL_FIELD[k]] != mine[FUND_TOTAL_FIELD[k]]]
     return "；".join(notes)
 
 
 def _typed_total_note(values: dict, noted: set[tuple[int, str]]) -> str:
     """What the preview says when monthly entries arrive for a project whose total was typed here without any."""
-    from desktop.services.fund_entries import KIND_LABELS, PROJECT_FIELD
-
     project_id, kind = values.get("project"), values.get("kind")
-    if not project_id or project_id < 0 or kind not in PROJECT_FIELD or (project_id, kind) in noted:
+    if not project_id or project_id < 0 or kind not in FUND_TOTAL_FIELD or (project_id, kind) in noted:
         return ""
     if FundEntry.select().where((FundEntry.project == project_id) & (FundEntry.kind == kind)).exists():
         return ""
     project = Project.get_or_none(Project.id == project_id)
-    typed = getattr(project, PROJECT_FIELD[kind]) if project is not None else None
+    typed = getattr(project, FUND_TOTAL_FIELD[kind]) if project is not None else None
     if typed is None:
         return ""
     noted.add((project_id, kind))
-    return (f"本机项目的{KIND_LABELS[kind]}是直接填写的 {typed.normalize():f} 万元，收到月度记录后改为按月合计，"
+    return (f"本机项目的{FUND_KIND_LABELS[kind]}是直接填写的 {typed.normalize():f} 万元，收到月度记录后改为按月合计，"
             "请核对是否要补记其余月份")
 
 
@@ -875,11 +868,9 @@ def _recomputed_fields(spec: TableSpec, local: dict) -> set[str]:
     """Project fields this PC works out again after applying the file (exchange._apply): never a conflict."""
     if spec.model is not Project:
         return set()
-    from desktop.services.fund_entries import PROJECT_FIELD
-
     derived = {"status", "stage_no", "signed_on", "library_on", "started_on", "operating_on"}
     kinds = {k for (k,) in FundEntry.select(FundEntry.kind).where(FundEntry.project == local["id"]).distinct().tuples()}
-    return derived | {PROJECT_FIELD[k] for k in kinds}
+    return derived | {FUND_TOTAL_FIELD[k] for k in kinds}
 
 
 def _field_label(model, name: str) -> str:
@@ -996,8 +987,6 @@ def _refresh_fund_totals(project_id: int, changed_kinds: set[str]) -> None:
     whose entries the file changed (none left: no total, as on the PC that deleted them) or that has
     entries here. A total typed without any entries is the project's own field and travels with it.
     Both PCs work the totals out the same way, so they agree once both hold the same entries."""
-    from desktop.services.fund_entries import refresh_project_total
-
     kinds = {kind for (kind,) in FundEntry.select(FundEntry.kind).where(FundEntry.project == project_id).distinct().tuples()}
     for kind in sorted(kinds | changed_kinds):
         refresh_project_total(project_id, kind)
