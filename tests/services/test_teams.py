@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
 from desktop.errors import UserError, ValidationError
+from tests.team_library import build_team_library
 
 TODAY = dt.date(2022, 6, 30)
 
@@ -15,32 +15,7 @@ TODAY = dt.date(2022, 6, 30)
 @pytest.fixture
 def library(fresh_db):
     """Four projects (two key), three people, units; no teams yet."""
-    from desktop.services import lifecycle, projects, reference
-
-    units = {u.name: u.id for u in reference.list_units()}
-    people = {
-        name: reference.save_person({"name": name, "title": title, "is_leader": leader, "unit_id": units.get(unit)})
-        for name, title, leader, unit in [
-            ("张国平", "常务副县长", True, None),
-            ("杨思远", "项目专员", False, "县招商服务中心"),
-            ("苏晓燕", "副局长", False, "县生态环境局"),
-        ]
-    }
-    ids = {}
-    for name, total, key, unit, last_step in [
-        ("富远新型铝材产业园", Decimal(150000), True, "将乐经济开发区", 19),
-        ("久策气体（将乐）", Decimal(50000), False, "将乐经济开发区", 10),
-        ("血灵芝加工", Decimal(3000), False, "县农业农村局", 3),
-        ("居然之家", Decimal(30000), True, "县商务局", 6),
-    ]:
-        pid = projects.create_project({
-            "name": name, "total_investment": total, "is_key": key, "responsible_unit_id": units[unit],
-            "leader_id": people["张国平"],
-        }, today=TODAY)
-        for step in range(1, last_step + 1):
-            lifecycle.record_step(pid, step, dt.date(2022, 1, 1) + dt.timedelta(days=step))
-        ids[name] = pid
-    return {"projects": ids, "people": people, "units": units}
+    return build_team_library()
 
 
 def test_create_team_then_a_second_one_is_refused_with_the_reason(library):
