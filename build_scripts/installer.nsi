@@ -20,6 +20,7 @@ ManifestDPIAware true
 !include "LogicLib.nsh"
 !include "FileFunc.nsh"
 !include "x64.nsh"
+!include "WinVer.nsh"
 
 !ifndef VERSION
   !error "VERSION 未定义：makensis /DVERSION=x.y.z /DVERSION_NUMERIC=x.y.z.0 …（版本号见 desktop/__init__.py）"
@@ -37,6 +38,7 @@ ManifestDPIAware true
 !define APPNAME "招商工作台"
 !define APPKEY "InvestDesk"
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APPKEY}"
+!define MIN_WINDOWS_BUILD 17763  ; Windows 10 1809, the oldest Qt 6 supports
 
 Name "${APPNAME} ${VERSION}"
 OutFile "${OUTFILE}"
@@ -116,14 +118,34 @@ Function .onInit
     MessageBox MB_OK|MB_ICONSTOP "招商工作台需要 64 位的 Windows 10 或 Windows 11。$\r$\n这台电脑是 32 位系统，无法安装。" /SD IDOK
     Abort
   ${EndIf}
+  ; Qt 6 runs on Windows 10 1809 (build 17763) or later, Python 3.11 not on Windows 7/8: installed on an
+  ; older Windows the program would only fail at start with a missing-DLL message nobody understands.
+  ${IfNot} ${AtLeastBuild} ${MIN_WINDOWS_BUILD}
+    MessageBox MB_OK|MB_ICONSTOP "招商工作台需要 Windows 10（1809 版或更新）或 Windows 11。$\r$\n这台电脑的 Windows 版本太旧，程序无法运行，所以不安装。" /SD IDOK
+    Abort
+  ${EndIf}
+FunctionEnd
+
+; The installer clears _internal before copying (so nothing stale stays beside the new files) and the
+; uninstaller removes it: a folder that holds another program's _internal (every PyInstaller program
+; has one) would lose it. Only a new or empty folder, or an earlier installation of this program, is
+; accepted (the "下一步" button stays disabled otherwise).
+Function .onVerifyInstDir
+  ${If} ${FileExists} "$INSTDIR\_internal\*.*"
+  ${AndIfNot} ${FileExists} "$INSTDIR\InvestDesk.exe"
+    Abort
+  ${EndIf}
 FunctionEnd
 
 Section "招商工作台（必需）" SecMain
   SectionIn RO
   SetShellVarContext current
   Call WaitUntilClosed
-  ; An older version's files go first, so nothing stale is left beside the new ones.
-  RMDir /r "$INSTDIR\_internal"
+  ; An older version's files go first, so nothing stale is left beside the new ones — only when that
+  ; version is there, whatever folder a silent install (/S /D=…) was given.
+  ${If} ${FileExists} "$INSTDIR\InvestDesk.exe"
+    RMDir /r "$INSTDIR\_internal"
+  ${EndIf}
   SetOutPath "$INSTDIR"
   File /r "${SOURCE}/*"
   WriteUninstaller "$INSTDIR\uninstall.exe"
@@ -167,5 +189,7 @@ Section "Uninstall"
   RMDir "$SMPROGRAMS\${APPNAME}"
   Delete "$DESKTOP\${APPNAME}.lnk"
   DeleteRegKey HKCU "${UNINSTKEY}"
-  DeleteRegKey HKCU "Software\${APPKEY}"
+  ; Only what the installer wrote: anything else under Software\InvestDesk is the user's.
+  DeleteRegValue HKCU "Software\${APPKEY}" "InstallDir"
+  DeleteRegKey /ifempty HKCU "Software\${APPKEY}"
 SectionEnd

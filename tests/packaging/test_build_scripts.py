@@ -6,6 +6,7 @@ import importlib.util
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,16 +123,30 @@ needs_makensis = pytest.mark.skipif(shutil.which("makensis") is None,
                                     reason="makensis (Debian package nsis) is not installed")
 
 
-def _makensis(tmp_path, *defines: str, charset: str = "UTF8"):
-    source = tmp_path / "InvestDesk"
+# makensis on Windows (the workflow's test step, when NSIS is on PATH) writes its messages in the
+# ANSI code page unless told otherwise; Linux's makensis writes UTF-8 and has no such option.
+MAKENSIS_OUTPUT = ["-OUTPUTCHARSET", "UTF8"] if sys.platform == "win32" else []
+
+
+def _run_makensis(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["makensis", *MAKENSIS_OUTPUT, *args], capture_output=True, cwd=cwd,
+                          encoding="utf-8", errors="replace")
+
+
+def _fake_program_folder(source: Path) -> Path:
     (source / "_internal").mkdir(parents=True, exist_ok=True)
     (source / "InvestDesk.exe").write_bytes(b"MZ")
     (source / "investdesk-cli.exe").write_bytes(b"MZ")
+    return source
+
+
+def _makensis(tmp_path, *defines: str, charset: str = "UTF8"):
+    source = _fake_program_folder(tmp_path / "InvestDesk")
     out = tmp_path / "setup.exe"
-    result = subprocess.run(
-        ["makensis", "-V2", "-INPUTCHARSET", charset, *defines, f"-DSOURCE={source}", f"-DOUTFILE={out}",
+    result = _run_makensis(
+        ["-V2", "-INPUTCHARSET", charset, *defines, f"-DSOURCE={source}", f"-DOUTFILE={out}",
          f"-DICON={ROOT / 'resources' / 'icons' / 'investdesk.ico'}", str(SCRIPTS / "installer.nsi")],
-        capture_output=True, text=True, cwd=SCRIPTS,
+        cwd=SCRIPTS,
     )
     return result, out
 
@@ -230,3 +245,271 @@ def test_spec_keeps_chinese_input_methods_and_leaves_windows_binaries_unstripped
     assert not any(word in part for part in unused for word in ("platforms/", "qwindows", "qxcb", "qoffscreen"))
     assert re.search(r"STRIP_BINARIES = not ON_WINDOWS\b", spec)
     assert spec.count("strip=STRIP_BINARIES") == 3  # both programs and the folder
+
+
+# --- What the Windows build needs, checked here on Linux ------------------------------------------
+
+# Where PyInstaller puts things from the win_amd64 wheels (PySide6 has no Qt/ folder there), seen
+# in the 6.11.3 wheels. Kept: the window, the offscreen platform of the smoke test, the Windows 11 /
+# Vista style (a plugin since Qt 6.7: without it the window looks like Windows 95), the icon formats,
+# the Qt libraries QtPdf, QtCharts and printing need, the MSVC runtime and Python's own DLLs.
+WINDOWS_KEPT = [
+    r"PySide6\plugins\platforms\qwindows.dll", r"PySide6\plugins\platforms\qoffscreen.dll",
+    r"PySide6\plugins\styles\qmodernwindowsstyle.dll", r"PySide6\plugins\imageformats\qico.dll",
+    r"PySide6\plugins\imageformats\qsvg.dll", r"PySide6\plugins\iconengines\qsvgicon.dll",
+    r"PySide6\Qt6Core.dll", r"PySide6\Qt6Gui.dll", r"PySide6\Qt6Widgets.dll", r"PySide6\Qt6Svg.dll",
+    r"PySide6\Qt6Pdf.dll", r"PySide6\Qt6PdfWidgets.dll", r"PySide6\Qt6Network.dll",
+    r"PySide6\Qt6Charts.dll", r"PySide6\Qt6OpenGL.dll", r"PySide6\Qt6OpenGLWidgets.dll",
+    r"PySide6\Qt6PrintSupport.dll", r"PySide6\QtPdf.pyd", r"PySide6\QtPdfWidgets.pyd", r"PySide6\QtCharts.pyd",
+    r"PySide6\QtPrintSupport.pyd", r"PySide6\pyside6.abi3.dll", r"shiboken6\shiboken6.abi3.dll",
+    r"PySide6\msvcp140.dll", r"PySide6\vcruntime140.dll", r"PySide6\vcruntime140_1.dll",
+    "python311.dll", "python3.dll", "sqlite3.dll", "_sqlite3.pyd", "libcrypto-3.dll", "unicodedata.pyd",
+]
+WINDOWS_LEFT_OUT = [
+    r"PySide6\opengl32sw.dll", r"PySide6\plugins\platforms\qdirect2d.dll",
+    r"PySide6\plugins\platforminputcontexts\qtvirtualkeyboardplugin.dll", r"PySide6\Qt6Qml.dll",
+    r"PySide6\Qt6Quick.dll", r"PySide6\plugins\imageformats\qjpeg.dll", r"PySide6\plugins\imageformats\qgif.dll",
+    r"PySide6\plugins\imageformats\qpdf.dll", r"PySide6\plugins\tls\qschannelbackend.dll",
+    r"PySide6\plugins\networkinformation\qnetworklistmanager.dll", r"PySide6\plugins\generic\qtuiotouchplugin.dll",
+]
+# The two filters as the spec writes them: the test applies the same expressions to Windows names.
+SPEC_BINARY_FILTER = 'if not any(part in entry[0].lower().replace("\\\\", "/") for part in UNUSED_BINARIES)'
+SPEC_TRANSLATION_FILTER = 'if "/translations/" not in entry[0].replace("\\\\", "/") or "zh_CN" in entry[0]]'
+
+
+def _spec_tuple(spec: str, name: str) -> tuple[str, ...]:
+    import ast
+
+    for node in ast.parse(spec).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{name} not found in the spec")
+
+
+def test_spec_keeps_what_the_windows_build_needs_and_drops_the_rest():
+    spec = (SCRIPTS / "investdesk.spec").read_text(encoding="utf-8")
+    assert SPEC_BINARY_FILTER in spec and SPEC_TRANSLATION_FILTER in spec
+    unused = _spec_tuple(spec, "UNUSED_BINARIES")
+
+    def kept(dest: str) -> bool:
+        return not any(part in dest.lower().replace("\\", "/") for part in unused)
+
+    dropped = [name for name in WINDOWS_KEPT if not kept(name)]
+    assert not dropped, f"the spec would leave out of the Windows build: {dropped}"
+    kept_anyway = [name for name in WINDOWS_LEFT_OUT if kept(name)]
+    assert not kept_anyway, f"the spec would ship to Windows: {kept_anyway}"
+
+    def translation_kept(dest: str) -> bool:
+        return "/translations/" not in dest.replace("\\", "/") or "zh_CN" in dest
+
+    assert translation_kept(r"PySide6\translations\qtbase_zh_CN.qm")  # the self-test checks it loads
+    assert not translation_kept(r"PySide6\translations\qtbase_de.qm")
+
+
+def test_spec_keeps_pyinstallers_internal_folder_name_the_installer_relies_on():
+    """installer.nsi clears and removes $INSTDIR\\_internal: PyInstaller's default contents folder."""
+    spec = (SCRIPTS / "investdesk.spec").read_text(encoding="utf-8")
+    assert "contents_directory" not in spec
+    script = (SCRIPTS / "installer.nsi").read_text(encoding="utf-8-sig")
+    assert 'RMDir /r "$INSTDIR\\_internal"' in script
+
+
+def _pyinstaller_version_signatures():
+    """The constructors PyInstaller evaluates the version file with, read from its source (the module
+    itself imports pefile and pywin32, which exist only on Windows)."""
+    import ast
+    import inspect
+
+    import PyInstaller
+
+    source = Path(PyInstaller.__file__).parent / "utils" / "win32" / "versioninfo.py"
+    signatures = {}
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                names = [a.arg for a in item.args.args[1:]]
+                required = len(names) - len(item.args.defaults)
+                signatures[node.name] = inspect.Signature([
+                    inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                      **({} if i < required else {"default": None}))
+                    for i, n in enumerate(names)])
+    return signatures
+
+
+def test_version_resource_fits_pyinstallers_structures(tmp_path):
+    """A misspelt field would only fail in the Windows build: evaluate the file as PyInstaller does."""
+    signatures = _pyinstaller_version_signatures()
+    calls: dict[str, list[dict]] = {}
+
+    def stub(name):
+        def make(*args, **kwargs):
+            bound = signatures[name].bind(*args, **kwargs)  # TypeError on an unknown or missing field
+            calls.setdefault(name, []).append(dict(bound.arguments))
+            return name
+        return make
+
+    text = _load_build_module().version_file_text("0.2.0rc1", "investdesk-cli")
+    eval(text, {name: stub(name) for name in signatures})  # noqa: S307 - our own file, as PyInstaller does
+    fixed = calls["FixedFileInfo"][0]
+    assert fixed["filevers"] == fixed["prodvers"] == (0, 2, 0, 0)
+    assert all(0 <= number <= 0xFFFF for number in fixed["filevers"])
+    assert calls["StringTable"][0]["name"] == "080404b0"  # Chinese (PRC), Unicode
+    assert calls["VarStruct"][0] == {"name": "Translation", "kids": [2052, 1200]}
+    strings = {call["name"]: call["val"] for call in calls["StringStruct"]}
+    assert strings["OriginalFilename"] == "investdesk-cli.exe" and strings["ProductName"] == "招商工作台"
+
+
+def test_installer_refuses_windows_older_than_qt6_supports():
+    script = (SCRIPTS / "installer.nsi").read_text(encoding="utf-8-sig")
+    assert '!include "WinVer.nsh"' in script
+    assert re.search(r"^!define MIN_WINDOWS_BUILD 17763\b", script, re.M)  # Windows 10 1809
+    on_init = script[script.index("Function .onInit"):]
+    on_init = on_init[:on_init.index("FunctionEnd")]
+    assert "${IfNot} ${AtLeastBuild} ${MIN_WINDOWS_BUILD}" in on_init and "Abort" in on_init
+
+
+def test_installer_never_clears_another_programs_internal_folder():
+    script = (SCRIPTS / "installer.nsi").read_text(encoding="utf-8-sig")
+    verify = script[script.index("Function .onVerifyInstDir"):]
+    verify = verify[:verify.index("FunctionEnd")]
+    assert '${If} ${FileExists} "$INSTDIR\\_internal\\*.*"' in verify
+    assert '${AndIfNot} ${FileExists} "$INSTDIR\\InvestDesk.exe"' in verify and "Abort" in verify
+    install = script[script.index('Section "招商工作台（必需）"'):]
+    guard = install.index('${If} ${FileExists} "$INSTDIR\\InvestDesk.exe"')
+    assert guard < install.index('RMDir /r "$INSTDIR\\_internal"') < install.index("${EndIf}", guard)
+
+
+def test_uninstaller_removes_only_the_registry_values_it_wrote():
+    uninstall = (SCRIPTS / "installer.nsi").read_text(encoding="utf-8-sig")
+    uninstall = uninstall[uninstall.index('Section "Uninstall"'):]
+    assert 'DeleteRegKey HKCU "Software\\${APPKEY}"' not in uninstall
+    assert 'DeleteRegValue HKCU "Software\\${APPKEY}" "InstallDir"' in uninstall
+    assert 'DeleteRegKey /ifempty HKCU "Software\\${APPKEY}"' in uninstall
+
+
+# --- The workflow -----------------------------------------------------------------------------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "windows.yml"
+
+
+def _workflow_steps(text: str) -> list[str]:
+    """The steps of the one job, each as its text (the file is a plain list of `      - ` items)."""
+    body = text[text.index("    steps:\n") + len("    steps:\n"):]
+    return ["      - " + part for part in re.split(r"^      - ", body, flags=re.M)[1:]]
+
+
+def test_workflow_keeps_the_artifacts_when_only_windows_tests_fail():
+    steps = _workflow_steps(WORKFLOW.read_text(encoding="utf-8"))
+    names = [re.search(r"(?:name|uses): (.+)", step).group(1) for step in steps]
+    tests = names.index("Tests")
+    last_upload = max(i for i, name in enumerate(names) if name.startswith("actions/upload-artifact"))
+    assert tests > last_upload
+    assert "if: ${{ !cancelled() && steps.install.outcome == 'success' }}" in steps[tests]
+    assert "id: install" in steps[names.index("Install")]
+    assert "python -m pytest" in steps[tests]
+
+
+def test_workflow_installs_the_pyside6_wheels_the_project_names():
+    import tomllib
+
+    workflow = WORKFLOW.read_text(encoding="utf-8")
+    assert 'pip install -e ".[build,server,test]"' in workflow
+    assert not re.search(r"pip install[^\n]*\bPySide6\b(?![-_])", workflow)  # never the meta-package
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower() for requirement in project["dependencies"]}
+    assert {"pyside6-essentials", "pyside6-addons"} <= names and "pyside6" not in names
+    assert 'python-version: "3.11"' in workflow and "architecture: x64" in workflow
+
+
+def _workflow_makensis_command(workflow: str, version: str, numeric: str) -> list[str]:
+    lines = workflow[workflow.index("          makensis "):].splitlines()
+    command = []
+    for line in lines:
+        command.append(line.strip().rstrip("`").strip())
+        if not line.rstrip().endswith("`"):
+            break
+    words = " ".join(command).replace("$version", version).replace("$numeric", numeric).split()
+    # makensis accepts -X for /X everywhere; on Linux a /X would be taken for a file name.
+    return ["-" + word[1:] if word.startswith("/") else word for word in words[1:]]
+
+
+@needs_makensis
+def test_workflow_makensis_call_finds_the_build_and_writes_what_is_uploaded(tmp_path):
+    """The workflow's own makensis line, in a copy of the checkout's layout: the folder build.py
+    writes is what gets installed, and the installer lands where the upload step looks for it."""
+    workflow = WORKFLOW.read_text(encoding="utf-8")
+    build = _load_build_module()
+    uploads = re.findall(r"^\s+path: (\S+)$", workflow, re.M)
+    assert Path(uploads[0].rstrip("/")) == (build.DIST / "InvestDesk").relative_to(ROOT)
+    assert f"--json {uploads[1]}" in workflow  # the size step writes what is uploaded
+
+    (tmp_path / "build_scripts").mkdir()
+    shutil.copy(SCRIPTS / "installer.nsi", tmp_path / "build_scripts")
+    (tmp_path / "resources" / "icons").mkdir(parents=True)
+    shutil.copy(ROOT / "resources" / "icons" / "investdesk.ico", tmp_path / "resources" / "icons")
+    _fake_program_folder(tmp_path / build.DIST.relative_to(ROOT) / "InvestDesk")
+    args = _workflow_makensis_command(workflow, "0.2.0rc1", build.numeric_version("0.2.0rc1"))
+    if sys.platform != "win32":
+        args[-1] = args[-1].replace("\\", "/")  # the script's own path is the shell's business
+    result = _run_makensis(args, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    installers = sorted(tmp_path.glob(uploads[2]))
+    assert [p.name for p in installers] == ["InvestDesk-0.2.0rc1-setup.exe"]
+    assert installers[0].stat().st_size > 10_000
+
+
+def test_workflow_finds_nsis_on_the_runner_before_installing_it():
+    steps = _workflow_steps(WORKFLOW.read_text(encoding="utf-8"))
+    nsis = next(step for step in steps if "name: Installer (NSIS)" in step)
+    assert nsis.index(r'$env:Path = "C:\Program Files (x86)\NSIS;"') < nsis.index("Get-Command makensis")
+
+
+# --- build.py's smoke test and output -----------------------------------------------------------------
+
+def test_smoke_runs_the_windowed_program_too_on_windows(tmp_path):
+    build = _load_build_module()
+    assert build.smoke_programs(tmp_path, "win32") == [
+        (tmp_path / "investdesk-cli.exe", True), (tmp_path / "InvestDesk.exe", False)]
+    assert build.smoke_programs(tmp_path, "linux") == [(tmp_path / "investdesk-cli", True)]
+
+
+@pytest.mark.parametrize(("windowed_exit", "expected"), [(0, 0), (1, 1)])
+def test_smoke_fails_when_the_windowed_program_fails(monkeypatch, tmp_path, capsys, windowed_exit, expected):
+    build = _load_build_module()
+    cli, gui = tmp_path / "investdesk-cli.exe", tmp_path / "InvestDesk.exe"
+    monkeypatch.setattr(build, "smoke_programs", lambda folder: [(cli, True), (gui, False)])
+    passed = "自检通过，用时 9.0 秒。\n".encode("utf-8")
+
+    def fake_run(args, **kwargs):
+        assert kwargs["env"]["QT_QPA_PLATFORM"] == "offscreen" and "PYTHONUTF8" not in kwargs["env"]
+        if args[0] == str(cli):
+            return subprocess.CompletedProcess(args, 0, passed, b"")
+        return subprocess.CompletedProcess(args, windowed_exit, b"", b"")  # no console, no output
+
+    monkeypatch.setattr(build.subprocess, "run", fake_run)
+    assert build.smoke(tmp_path) == expected
+    out = capsys.readouterr().out
+    assert "smoke test of investdesk-cli.exe: passed" in out
+    assert ("smoke test of InvestDesk.exe: passed" in out) == (expected == 0)
+
+
+def test_smoke_reports_a_program_that_cannot_start(tmp_path, capsys):
+    build = _load_build_module()
+    assert "cannot start" in build.smoke_one(tmp_path / "missing-program", True)
+    assert "FAILED" in capsys.readouterr().out
+
+
+def test_build_output_survives_a_western_code_page(monkeypatch):
+    """`python build_scripts/build.py > build.log` on an English Windows: a cp1252 pipe."""
+    import io
+
+    build = _load_build_module()
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    monkeypatch.setattr(sys, "stdout", stream)
+    build.utf8_output()
+    print("100.0 MB (target ≤ 150 MB, 达标)")
+    stream.flush()
+    assert raw.getvalue().decode("utf-8") == "100.0 MB (target ≤ 150 MB, 达标)\n"
