@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -64,15 +65,41 @@ def install_translation(app: QApplication) -> None:
 _crash_file = None  # kept open for faulthandler for the life of the process
 
 
+def _log_file_handler_class():
+    # logging.handlers (socket, pickle, …) is imported when logging starts, not when this module is.
+    from logging.handlers import RotatingFileHandler
+
+    class LogFileHandler(RotatingFileHandler):
+        """Rotates like RotatingFileHandler, except when Windows refuses: a log that another window of the
+        program has open cannot be renamed there, and RotatingFileHandler would then lose every record
+        (and push the older logs out) until that window closes. It keeps appending instead; a later
+        start rotates."""
+
+        def doRollover(self):
+            if self.stream:
+                self.stream.close()
+                self.stream = None
+            probe = f"{self.baseFilename}.{os.getpid()}.rotating"
+            try:
+                os.rename(self.baseFilename, probe)
+            except FileNotFoundError:
+                return
+            except OSError:
+                self.maxBytes = 0  # no more rollovers in this session: the file is opened again to append
+                return
+            os.rename(probe, self.baseFilename)
+            super().doRollover()
+
+    return LogFileHandler
+
+
 def setup_logging() -> Path:
     """The log file in the data folder (the windowed program has no console), kept to 4 × 2 MB; a
     hard crash (a fault inside Qt) writes its Python stack to crash.log beside it."""
     global _crash_file
     import faulthandler
-    from logging.handlers import RotatingFileHandler
-
     log_file = config.log_dir() / "investdesk.log"
-    handler = RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8", delay=True)
+    handler = _log_file_handler_class()(log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)

@@ -527,6 +527,16 @@ def find_pg_dump() -> str | None:
     return shutil.which("pg_dump")
 
 
+def _tool_output(data: bytes) -> str:
+    """A command-line tool's messages: UTF-8, or else the system's code page (GBK on a Chinese Windows)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        import locale
+
+        return data.decode(locale.getpreferredencoding(False), errors="replace")
+
+
 def pg_dump_backup(url: str, label: str, *, folder: Path | None = None, now: dt.datetime | None = None) -> Path:
     """`pg_dump --format=custom` of a server database into the data folder's backups/server.
 
@@ -555,12 +565,14 @@ def pg_dump_backup(url: str, label: str, *, folder: Path | None = None, now: dt.
         args.append(f"--username={unquote(parsed.username)}")
     args.append("--no-password")  # never prompt on a console nobody sees
     try:
-        result = subprocess.run(args, env=env, capture_output=True, timeout=3600, stdin=subprocess.DEVNULL)
+        result = subprocess.run(args, env=env, capture_output=True, timeout=3600, stdin=subprocess.DEVNULL,
+                                # No console window for pg_dump from the windowed program (closing it would kill the backup).
+                                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ServerBackupNeeded(f"pg_dump 无法运行（{exc}）。请确认服务器备份是最新的。", reason="pg-dump-failed") from exc
     if result.returncode != 0 or not target.is_file():
         target.unlink(missing_ok=True)
-        detail = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        detail = _tool_output(result.stderr).strip().splitlines()
         raise ServerBackupNeeded(
             f"pg_dump 备份失败（{detail[-1] if detail else result.returncode}）。请确认服务器备份是最新的。",
             reason="pg-dump-failed",

@@ -918,7 +918,10 @@ def build_demo(path: str | os.PathLike, *, force: bool = False, progress: Progre
             run_demo_extensions()
         database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         db.close()
-        _remove_database_files(target)
+        try:
+            _remove_database_files(target)
+        except PermissionError as exc:  # Windows: a window has the old demo open (Linux lets it go)
+            raise DatabaseError(f"演示数据库正在使用中，无法替换：{target}（请先关闭打开它的招商工作台窗口）") from exc
         try:
             os.replace(temporary, target)
         except OSError as exc:

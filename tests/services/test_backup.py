@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
+import sys
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
@@ -268,3 +269,20 @@ def test_pg_dump_missing_asks_for_the_servers_own_backup(monkeypatch):
     monkeypatch.setattr(backup, "find_pg_dump", lambda: None)
     with pytest.raises(backup.ServerBackupNeeded, match="请确认服务器备份是最新的"):
         backup.pg_dump_backup("postgresql://u:secret@localhost/x", "before-v9")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the stand-in pg_dump is a shell script")
+def test_pg_dump_failing_in_the_systems_code_page_is_told_in_chinese(monkeypatch, tmp_path):
+    """On a Chinese Windows pg_dump writes its messages in GBK, not UTF-8: the user reads them, not mojibake."""
+    import locale
+
+    fake = tmp_path / "pg_dump.py"
+    fake.write_text("import sys\nsys.stderr.buffer.write('pg_dump: 错误: 连接到服务器失败：密码认证失败\\n'.encode('gbk'))\n"
+                    "sys.exit(1)\n", encoding="utf-8")
+    script = tmp_path / "pg_dump"
+    script.write_text(f"#!/bin/sh\nexec '{sys.executable}' '{fake}' \"$@\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setattr(backup, "find_pg_dump", lambda: str(script))
+    monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "gbk")
+    with pytest.raises(backup.ServerBackupNeeded, match="pg_dump 备份失败（pg_dump: 错误: 连接到服务器失败：密码认证失败）"):
+        backup.pg_dump_backup("postgresql://u:secret@localhost/x", "before-v9", folder=tmp_path / "out")

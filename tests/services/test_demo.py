@@ -7,6 +7,7 @@ import hashlib
 import re
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -350,6 +351,27 @@ def test_cancel_of_a_forced_rebuild_keeps_the_old_file(demo_file, tmp_path):
         build_demo(target, force=True, progress=lambda done, total: done < 100)
     assert file_digest(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.db"]
+
+
+def test_a_forced_rebuild_of_a_demo_open_in_another_window_says_so_and_keeps_it(demo_file, tmp_path, monkeypatch):
+    """Windows will not delete a database file another window has open: a Chinese sentence, the old file
+    kept as it was, no half-built file left beside it."""
+    target = tmp_path / "演示数据.db"
+    shutil.copy(demo_file[0], target)
+    before = file_digest(target)
+    real_unlink = Path.unlink
+
+    def unlink(path, *args, **kwargs):
+        if path == target:
+            raise PermissionError(32, "另一个程序正在使用此文件，进程无法访问。", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(DatabaseError, match="演示数据库正在使用中.*请先关闭"):
+        build_demo(target, force=True)
+    monkeypatch.undo()
+    assert file_digest(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["演示数据.db"]
 
 
 def test_a_failure_half_way_leaves_no_file(tmp_path):

@@ -94,3 +94,55 @@ def test_an_error_in_a_slot_shows_one_dialog_at_a_time(qapp, monkeypatch, tmp_pa
     app.install_excepthook(tmp_path / "investdesk.log")
     sys.excepthook(RuntimeError, RuntimeError("重绘出错"), None)
     assert len(shown) == 1 and "重绘出错" in shown[0] and str(tmp_path / "investdesk.log") in shown[0]
+
+
+def test_the_log_keeps_every_record_when_windows_will_not_rotate_it(monkeypatch, tmp_path):
+    """Another window has the log open: Windows refuses to rename it; records go on into the same file."""
+    import logging
+    import os
+
+    from desktop import app
+
+    handler = app._log_file_handler_class()(tmp_path / "investdesk.log", maxBytes=200, backupCount=3,
+                                            encoding="utf-8", delay=True)
+    real_rename = os.rename
+
+    def refused(source, target, *args, **kwargs):
+        if str(source).endswith("investdesk.log"):
+            raise PermissionError(32, "另一个程序正在使用此文件，进程无法访问。")
+        return real_rename(source, target, *args, **kwargs)
+
+    logger = logging.getLogger("test.rotation")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        monkeypatch.setattr(os, "rename", refused)
+        for n in range(20):
+            logger.warning("第 %d 条记录：项目已保存", n)
+        monkeypatch.setattr(os, "rename", real_rename)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    text = (tmp_path / "investdesk.log").read_text(encoding="utf-8")
+    assert [f"第 {n} 条记录" in text for n in range(20)] == [True] * 20
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["investdesk.log"]
+
+
+def test_the_log_still_rotates_when_it_can(tmp_path):
+    import logging
+
+    from desktop import app
+
+    handler = app._log_file_handler_class()(tmp_path / "investdesk.log", maxBytes=200, backupCount=2,
+                                            encoding="utf-8", delay=True)
+    logger = logging.getLogger("test.rotation.ok")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        for n in range(20):
+            logger.warning("第 %d 条记录：项目已保存", n)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["investdesk.log", "investdesk.log.1", "investdesk.log.2"]
+    assert "第 19 条记录" in (tmp_path / "investdesk.log").read_text(encoding="utf-8")
