@@ -2,7 +2,7 @@
 (read, validate, dedupe, write) against python-calamine's bare read of the same file; and the peak
 memory of a 100,000-row import, with its progress callback counted.
 
-    .venv/bin/python bench/import.py [--rows 10000] [--repeat 3] [--peak-rows 100000] [--breakdown] [--json]
+    .venv/bin/python bench/import.py [--rows 10000] [--repeat 3] [--peak-rows 100000] [--breakdown] [--no-openpyxl] [--json]
 
 Target: import ≤ 5 × the bare read; 100,000 rows with a peak under 500 MB and a moving progress bar.
 The bare read and the imports take turns (each import into a fresh database); the best of --repeat
@@ -39,6 +39,12 @@ values, deduping and converting 10,000 projects in Python if the import were to 
 with SQLite's work fully overlapped by the second thread, the analysis (read + checks ≈ 0.58 s, 3 × the
 read) must finish before anything may be written: the two phases the issue asks for (analyse, then
 the user decides, then commit). The import runs at 2.1 × that read + write floor.
+
+The issue's own yardstick for the 5 × (“still about twice as fast as openpyxl can merely read it”)
+assumed openpyxl reads ≈ 10 × slower than calamine. Measured in the same run (2026-11-27, read-only
+mode, values only): openpyxl takes 2.9–3.5 s, 15–18 × calamine's 0.18–0.19 s, and the whole import
+takes 0.40–0.50 × openpyxl's mere read, i.e. it is twice as fast as that read, as the issue meant; the
+5 × against calamine itself is still missed (6.5–8 ×), see above.
 
 History (wall, same-run ratio to the bare read): original code 18.7 ×; session 2 ≈ 8 × (trigger
 suspended for the import's own records, redundant step_record indexes dropped); session 3
@@ -107,6 +113,18 @@ def bare_read(book: Path) -> int:
     from python_calamine import CalamineWorkbook
 
     return len(CalamineWorkbook.from_path(str(book)).get_sheet_by_name(SHEET).to_python(skip_empty_area=False))
+
+
+def openpyxl_read(book: Path) -> int:
+    """openpyxl's fastest mere read of the same sheet (read-only mode, values only): the yardstick the
+    issue gives its 5 × target by (“still about twice as fast as openpyxl can merely read it”)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(book, read_only=True, data_only=True)
+    try:
+        return sum(1 for _ in workbook[SHEET].iter_rows(values_only=True))
+    finally:
+        workbook.close()
 
 
 FLOOR_TABLES = ("company", "project", "audit_entry", "step_record")
@@ -242,6 +260,7 @@ def main() -> int:
                         help="also import a workbook of this many rows in a child process and report its peak memory")
     parser.add_argument("--breakdown", action="store_true", help="print the CPU time of each phase (best run)")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON holding every figure")
+    parser.add_argument("--no-openpyxl", action="store_true", help="skip openpyxl's read of the same sheet (≈ 3 s a run)")
     parser.add_argument("--child-import", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_import:
@@ -280,6 +299,10 @@ def main() -> int:
             sheet_rows = bare_read(book)
             keep("bare_wall", time.perf_counter() - wall)
             keep("bare_cpu", time.process_time() - cpu)
+            if not args.no_openpyxl:
+                wall = time.perf_counter()
+                openpyxl_read(book)
+                keep("openpyxl_wall", time.perf_counter() - wall)
             init_database(folder / f"bench{run}.db")
             if breakdown:
                 breakdown.seconds.clear()
@@ -310,6 +333,9 @@ def main() -> int:
     print(f"first import (cold):  {first_import:.3f} s  (loads pypinyin's dictionaries; not in the best-of)")
     verdict = "met" if ratio_wall <= TARGET_RATIO else "MISSED"
     print(f"ratio:                {ratio_wall:.1f} × wall, {ratio_cpu:.1f} × cpu (target ≤ {TARGET_RATIO:g} ×) {verdict}")
+    if "openpyxl_wall" in best:
+        print(f"openpyxl bare read:   {best['openpyxl_wall']:.3f} s  (read-only, values only: {best['openpyxl_wall'] / best['bare_wall']:.1f} × "
+              f"calamine's; the import takes {best['import_wall'] / best['openpyxl_wall']:.2f} × openpyxl's mere read)")
     floor = best["bare_wall"] + best["write_floor_wall"]
     print(f"SQLite's bare write:  {best['write_floor_wall']:.3f} s   cpu {best['write_floor_cpu']:.3f} s  (the same rows "
           f"by many-row INSERTs; bare read + bare write = {floor:.3f} s; the import is {best['import_wall'] / floor:.1f} × that)")
@@ -326,6 +352,7 @@ def main() -> int:
         figures = {"rows": args.rows, "repeat": args.repeat, **best, "first_import_wall": first_import,
                    "ratio_wall": ratio_wall, "ratio_cpu": ratio_cpu, "target_ratio": TARGET_RATIO,
                    "ratio_to_read_and_write_floor": best["import_wall"] / (best["bare_wall"] + best["write_floor_wall"]),
+                   "import_to_openpyxl_read": (best["import_wall"] / best["openpyxl_wall"]) if "openpyxl_wall" in best else None,
                    "imported": outcome.imported, "phases_cpu": phase_best, "peak": peak,
                    "target_peak_mb": TARGET_PEAK_MB}
         print(json.dumps(figures))

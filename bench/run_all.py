@@ -123,7 +123,9 @@ def read_import(result: Measured, quick: bool) -> list[Row]:
     return [Row(f"import {data['rows']:,} rows (analyse + commit)",
                 f"{data['import_wall']:.3f} s vs {data['bare_wall']:.3f} s bare read (cpu {data['ratio_cpu']:.1f}×; "
                 f"cold first run {data['first_import_wall']:.2f} s; "
-                f"{data.get('ratio_to_read_and_write_floor', 0):.1f}× bare read + SQLite's bare write)",
+                f"{data.get('ratio_to_read_and_write_floor', 0):.1f}× bare read + SQLite's bare write"
+                + (f"; {data['import_to_openpyxl_read']:.2f}× openpyxl's bare read" if data.get("import_to_openpyxl_read") else "")
+                + ")",
                 f"≤ {data['target_ratio']:g}× calamine read", f"{data['ratio_wall']:.1f}× {_ok(data['ratio_wall'] <= data['target_ratio'])}")]
 
 
