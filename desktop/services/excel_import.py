@@ -82,15 +82,16 @@ FIELDS: dict[str, str] = {
 # One synonym table: normalised header (no spaces, no units, no “其中：”) → field key.
 _SYNONYM_LISTS = {
     "code": ["项目编号", "编号", "项目代码", "项目编码"],
-    "name": ["项目名称", "项目名", "名称"],
+    "name": ["项目名称", "项目名", "名称", "项目"],
     "investor_name": ["投资方", "投资主体", "投资企业", "投资单位", "签约企业", "投资商", "投资方名称", "企业名称", "签约单位", "客商",
-                      "建设单位", "业主单位", "项目业主"],
-    "total_investment": ["总投资", "计划总投资", "总投资额", "投资总额", "项目总投资", "计划投资总额", "投资额"],
+                      "建设单位", "业主单位", "项目业主", "投资者", "投资人", "项目单位", "签约主体"],
+    "total_investment": ["总投资", "计划总投资", "总投资额", "投资总额", "项目总投资", "计划投资总额", "投资额", "投资规模",
+                         "总投资规模"],
     "fixed_asset_investment": ["固定资产投资", "固投", "固定资产投资额"],
-    "land_area": ["用地", "用地面积", "占地面积", "用地规模", "占地", "计划用地"],
+    "land_area": ["用地", "用地面积", "占地面积", "用地规模", "占地", "计划用地", "项目用地"],
     "stage": ["项目进展", "进展情况", "项目阶段", "当前阶段", "进展", "阶段", "项目状态", "目前进展", "推进情况",
-              "项目进展情况", "项目推进情况"],
-    "progress_text": ["形象进度", "项目形象进度"],
+              "项目进展情况", "项目推进情况", "项目进度", "进度情况", "目前进展情况", "工作进展"],
+    "progress_text": ["形象进度", "项目形象进度", "工程形象进度"],
     "signed_on": ["签约时间", "签约日期"],
     "library_on": ["入库时间", "入库日期"],
     "started_on": ["开工时间", "实际开工时间", "开工日期", "实际开工日期"],
@@ -106,7 +107,7 @@ _SYNONYM_LISTS = {
     "industry": ["产业类别", "所属产业", "行业", "产业", "产业类型", "所属行业", "行业类别", "产业分类"],
     "content": ["建设内容", "建设内容及规模", "项目内容", "主要建设内容", "项目简介"],
     "contact": ["联系人及电话", "联系人", "联系方式", "联系电话", "联系人及联系方式", "企业联系人", "联系人电话",
-                "联系人/电话", "联系人/联系电话", "联系人、电话", "联系人和电话"],
+                "联系人/电话", "联系人/联系电话", "联系人、电话", "联系人和电话", "联系人及联系电话"],
     "remarks": ["备注", "说明"],
 }
 SYNONYMS: dict[str, str] = {}
@@ -150,6 +151,8 @@ _STAGE_KEYWORDS = sorted(
     key=lambda item: -len(item[0]),
 )
 
+# A step word after these is one not (yet) done: 未开工, 拟签约, 计划开工, 即将投产.
+_NOT_DONE_RE = re.compile(r"(?:未|待|拟|计划|准备|即将|争取|力争|预计|没有)$")
 _SECTION_RE = re.compile(r"^\s*[一二三四五六七八九十百]+\s*[、.．，,]")
 # Also a heading: “（一）……”, a bare 序号 “二”, or a text ending in “（4个）” (a section's count).
 _SECTION_MARK_RE = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十百]+\s*[)）]|[一二三四五六七八九十百]+\s*$)")
@@ -157,8 +160,13 @@ _SECTION_COUNT_RE = re.compile(r"[（(]\s*(?:共\s*)?\d+\s*个(?:项目)?\s*[)�
 # A heading alone in the name column: “1.轻合金产业”, “新能源产业” (never a project's name).
 _LONE_HEADING_RE = re.compile(r"^\s*(?:\d+\s*[.、．]\s*\S.*|\S*(?:产业|行业|板块|产业链|类项目))\s*$")
 _TOTAL_RE = re.compile(r"^\s*[（(]?\s*(合\s*计|总\s*计|小\s*计)")
-_FOOTNOTE_RE = re.compile(r"^\s*(注|备注|说明|填报人|填表人|审核人|制表人|负责人|联系人)\s*[:：]")
-_MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_OF_WHICH_RE = re.compile(r"^[(（]?\s*其\s*中")
+# “注：……”, “注1：……”, and the signature lines under a list: 填报人：, 单位负责人：, 分管领导：, 填报日期：,
+# 联系电话：, 审核：, 填报单位（盖章）：, or “（盖章）” alone.
+_FOOTNOTE_RE = re.compile(r"^\s*(?:(?:注\s*\d*|备注|说明|[^\s\d:：]{0,6}(?:人|领导|日期|时间|电话|审核|制表|签字|签名|盖章|单位)"
+                          r"\s*[)）]?)\s*[:：]|[(（]?\s*盖\s*章\s*[)）]?\s*$)")
+_MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(?:份|初|上旬|中旬|下旬|中|底|末)?$")
+_YEAR_RE = re.compile(r"^(\d{4})\s*年?\s*(?:度|初|底|末|上半年|下半年)?$")
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EMPTY_WORDS = {"待定", "—", "-", "--", "——", "/", "无", "暂无", "未定", "空", "／", "—-", "未开工", "未签约", "无。"}
 # A mobile number as people write it: 13805981234, 138 0598 1234, 138-0598-1234.
@@ -374,7 +382,16 @@ def _vertical_from_above(merged, r: int, c: int) -> bool:
 
 
 def _known_count(row: list) -> int:
-    return sum(1 for v in row if not _blank(v) and _field_for_header(v) is not None)
+    """How many different known columns a row names. A label ending in a colon introduces the value
+    beside it (“联系人：”“张三”“联系电话：”… on a 填报单位 line): a form line, not column names."""
+    found = set()
+    for v in row:
+        if _blank(v) or (isinstance(v, str) and v.rstrip().endswith((":", "："))):
+            continue
+        key = _field_for_header(v)
+        if key is not None:
+            found.add(key if key != _IGNORED else _clean_header(v)[0])
+    return len(found)
 
 
 def _two_row_labels(rows, merged, r: int, width: int):
@@ -462,6 +479,104 @@ def _find_header(rows, merged, width: int) -> _Header | None:
     return None
 
 
+# “单位：亿元”, “金额单位：亿元、亩”, “（金额单位为亿元）” — but not “填报单位：××镇”.
+_SHEET_UNIT_RE = re.compile(r"单位\s*(?:[:：]|为|是)\s*(亿元|万元|元)(?![\u4e00-\u9fff])")
+_FOOTNOTE_SEARCH_ROWS = 10
+
+
+def _sheet_unit(rows, header: _Header, mapping: dict[int, str]) -> str:
+    """The money unit the sheet states once for all (亿/万/元), or "": on a line above the header, in a
+    header cell of no column (a unit in a column's own title is that column's), or in a footnote
+    (注：金额单位为亿元) among the last rows."""
+    candidates = [rows[r] for r in range(0, header.first)]
+    candidates += [[v for c, v in enumerate(rows[r]) if c not in mapping] for r in range(header.first, header.last + 1)]
+    for r in range(max(header.last + 1, len(rows) - _FOOTNOTE_SEARCH_ROWS), len(rows)):
+        row = rows[r]
+        first = next((v for v in row if not _blank(v)), None)
+        if isinstance(first, str) and _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first)):
+            candidates.append(row)
+    for row in candidates:
+        for value in row:
+            if isinstance(value, str) and "单位" in value:
+                found = _SHEET_UNIT_RE.search(unicodedata.normalize("NFKC", value).replace(" ", ""))
+                if found:
+                    return found.group(1)[0]
+    return ""
+
+
+def _apply_sheet_unit(rows, header: _Header, mapping: dict[int, str]) -> str:
+    """Give the sheet's stated money unit to the amount columns whose header names none; the warning
+    that says so, or "" (万元, the default, needs no word)."""
+    unit = _sheet_unit(rows, header, mapping)
+    if unit not in ("亿", "元"):
+        return ""
+    applied = []
+    for c, key in mapping.items():
+        if key in MONEY_KEYS and c < len(header.units) and not header.units[c]:
+            header.units[c] = unit
+            applied.append(header.labels[c])
+    if not applied:
+        return ""
+    word = _UNIT_WORDS[unit]
+    return f"表中注明金额单位为{word}：{'、'.join(f'“{label}”' for label in applied)}按{word}计"
+
+
+_HEADER_UNITS = {"亿元": "亿", "亿": "亿", "万元": "万", "万": "万", "元": "元", "亩": "亩"}
+_OTHER_UNITS = {"个", "人", "年", "月", "%", "平方米", "㎡", "m2", "公顷", "吨", "万吨", "千瓦", "米", "年月日", "年.月.日",
+                "年-月-日", "年/月/日", "年月", "年.月", "是/否"}
+_COLUMN_MARKS = {"栏次", "序号", "甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"}
+_MAX_HEADER_ROWS = 4
+
+
+def _unit_word(value) -> str | None:
+    """The unit a cell under the header names alone (“亿元”, “（万元）”, “单位：亩”) as 亿/万/元/亩; "" for
+    another unit (个, %, 年月日); None when the cell says anything else."""
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).strip("()[]【】")
+    text = re.sub(r"^单位[:：]?", "", text).strip("()[]【】")
+    if text in _HEADER_UNITS:
+        return _HEADER_UNITS[text]
+    return "" if text in _OTHER_UNITS else None
+
+
+def _column_number(value) -> int | str | None:
+    """A cell of a 栏次 row: its number (1, "2"), "" for a mark (栏次, A, 甲), None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and 0 < value < 100 else None
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text.isdigit() and len(text) <= 2:
+            return int(text)
+        if text in _COLUMN_MARKS or (len(text) == 1 and "A" <= text <= "Z"):
+            return ""
+    return None
+
+
+def _extend_header(rows, header: _Header) -> None:
+    """Take in the rows under the header that still belong to it: a row of units (亿元 | 亿元 | 亩), whose
+    units go to the columns above that name none, and a row of column numbers (栏次 | 1 | 2 | 3 …)."""
+    while header.last + 1 < len(rows) and header.last + 1 - header.first < _MAX_HEADER_ROWS:
+        filled = [(c, v) for c, v in enumerate(rows[header.last + 1]) if not _blank(v)]
+        if not filled:
+            return
+        units = [(c, _unit_word(v)) for c, v in filled]
+        if all(unit is not None for _c, unit in units) and any(unit for _c, unit in units):
+            for c, unit in units:
+                if unit and c < len(header.units) and not header.units[c]:
+                    header.units[c] = unit
+            header.last += 1
+            continue
+        numbers = [_column_number(v) for _c, v in filled]
+        digits = [n for n in numbers if isinstance(n, int)]
+        if len(filled) >= 3 and None not in numbers and digits and digits == list(range(digits[0], digits[0] + len(digits))):
+            header.last += 1
+            continue
+        return
+
+
 def _layout_key(labels: list[str]) -> str:
     text = "|".join(_clean_header(label)[0] for label in labels)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
@@ -493,7 +608,7 @@ def _amount(value, unit: str) -> Decimal | None:
     elif isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         raise _Bad(f"“{_text(value)}”是日期，不是金额")
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip().replace("，", ",").replace(" ", "")
+        text = unicodedata.normalize("NFKC", str(value)).strip().replace("，", ",").replace(" ", "").lstrip("¥")
         text = text.rstrip("。.") if not re.search(r"\d\.$", text) else text.rstrip(".")
         try:
             result = parse_amount(text, default_unit="亿" if unit == "亿" else "万")
@@ -544,6 +659,8 @@ def _date(value) -> tuple[dt.date | None, str | None]:
         return _date_from_number(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()
     text = re.sub(r"(?<=\d)[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
+    if text[-1:] in (".", "。") and text[-2:-1].isdigit():
+        text = text[:-1]  # “2022.3.15.”
     if text in _EMPTY_WORDS or text.strip("—-－/ ") == "":
         return None, f"日期为“{text}”，已留空"
     try:
@@ -561,6 +678,9 @@ def _date(value) -> tuple[dt.date | None, str | None]:
         year, mon = int(month.group(1)), int(month.group(2))
         if 1900 <= year <= 2200 and 1 <= mon <= 12:
             return dt.date(year, mon, 1), f"“{text}”只有年月，按当月 1 日记录"
+    year_only = _YEAR_RE.match(text)
+    if year_only and 1900 <= int(year_only.group(1)) <= 2200:
+        return None, f"“{text}”只有年份，已留空"
     text2 = re.sub(r"\s+", "", text).rstrip("日号")
     if text2 != text:
         try:
@@ -576,6 +696,8 @@ def _date_from_number(value: int | float) -> tuple[dt.date | None, str | None]:
     if value != value or value in (float("inf"), float("-inf")):
         return None, "不是有效的日期，已留空"
     whole = float(value).is_integer()
+    if whole and 1900 <= value <= 2200:  # as a serial number that is 1905: a year typed alone
+        return None, f"“{int(value)}”只有年份，已留空"
     if whole and 19000101 <= value <= 21001231:
         return _date(str(int(value)))
     if whole and 190001 <= value <= 210012 and 1 <= int(value) % 100 <= 12:
@@ -611,6 +733,11 @@ def _known_industry(name: str, industries) -> str | None:
     return None
 
 
+_LOST_DIGITS = ("项目编号是以数字格式保存的长数字，后几位已丢失（Excel 只保留 15 位），已留空；"
+                "请把该列设为文本格式后重新填写")
+_SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+\d+$")
+
+
 def _code(value) -> tuple[str, str | None]:
     if _blank(value):
         return "", None
@@ -618,13 +745,14 @@ def _code(value) -> tuple[str, str | None]:
         if value != value or value in (float("inf"), float("-inf")):
             return "", "项目编号无效，已留空"
         if abs(value) >= 1e15:
-            return "", ("项目编号是以数字格式保存的长数字，后几位已丢失（Excel 只保留 15 位），已留空；"
-                        "请把该列设为文本格式后重新填写")
+            return "", _LOST_DIGITS
         if value.is_integer():
             return str(int(value)), None
     if isinstance(value, int) and abs(value) >= 10**15:
         return str(value), None
     text = _text(value)
+    if _SCIENTIFIC_RE.match(text):
+        return "", _LOST_DIGITS  # “3.50428E+17”: what Excel shows, and saves in a CSV, of a long number
     if len(text) > 32:
         return "", "项目编号超过 32 个字符，已留空"
     return text, None
@@ -666,9 +794,19 @@ def _stage_step(text: str, step_names: dict[str, int], stage_words: dict[str, in
     if stage_words and word in stage_words:
         return stage_words[word], True
     for keyword, number in _STAGE_KEYWORDS:
-        if keyword in word:
-            return number, False
+        start = word.find(keyword)
+        while start >= 0:
+            if not _NOT_DONE_RE.search(word, max(0, start - 2), start):
+                return number, False
+            start = word.find(keyword, start + 1)  # “未开工” says the step is not done: look further
     return None, False
+
+
+def _names_a_step_not_done(text: str) -> bool:
+    """Whether a stage word names a step only as not (yet) done: 未开工, 拟签约, 即将投产."""
+    word = normalise_name(text)
+    return any(_NOT_DONE_RE.search(word, max(0, start - 2), start)
+               for keyword, _number in _STAGE_KEYWORDS for start in [word.find(keyword)] if start > 0)
 
 
 # --- the database side of the checks ---------------------------------------------------------
@@ -781,6 +919,7 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
             "在前 15 行中没有找到表头（至少要有“项目名称”“总投资”等两个列名），请检查是否选对了工作表，或使用导入模板",
             Location(file=path_obj.name, sheet=table.sheet),
         )
+    _extend_header(rows, header)
     layout_key = _layout_key(header.labels)
     mapping: dict[int, str] = {}
     for c, key in enumerate(header.keys):
@@ -801,6 +940,7 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
             else:
                 mapping.pop(c, None)
     mapping = dict(sorted(mapping.items()))
+    unit_note = _apply_sheet_unit(rows, header, mapping)
     analysis = ImportAnalysis(
         file=str(path), sheet=table.sheet, sheets=table.sheets, header_row=header.last + 1,
         headers=header.labels, mapping=mapping, first_header_row=header.first + 1,
@@ -820,6 +960,8 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
             analysis.already_imported = ImportRecord.select().where(ImportRecord.sha256 == analysis.sha256).exists()
         if analysis.already_imported:
             analysis.warnings.append(Issue(0, "", "这个文件以前已经导入过一次，再次导入时重复的项目会按所选方式跳过或更新"))
+    if unit_note:
+        analysis.warnings.append(Issue(0, "", unit_note))
     # Cells merged down a block of rows apply to every row of the block.
     for (r0, c0), (r1, c1) in table.merged:
         if r1 > r0 and r0 > header.last:
@@ -898,15 +1040,21 @@ def _warn_hidden_rows(analysis: ImportAnalysis, path: Path) -> None:
         analysis.warnings.append(Issue(row, "", "这一行在表中被隐藏，仍照常导入；如果它不该导入，请在表中删除这一行"))
     if len(hidden) > 50:
         analysis.warnings.append(Issue(0, "", f"表中另有 {len(hidden) - 50} 个隐藏行，也照常导入"))
+    if hidden:
+        analysis.warnings.sort(key=lambda i: i.row)
 
 
 FORMULA_NOTE = "（这一格是公式，文件里没有保存计算结果：请在 Excel 或 WPS 中打开这个文件、保存后再导入）"
 MAX_FORMULA_CHECKS = 500
 
 
+_EXCEL_ERRORS = {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+
+
 def _explain_formula_cells(analysis: ImportAnalysis, path: Path) -> None:
-    """A formula cell saved without its result (a file written by another program) reads as empty:
-    say so on the row's problem instead of “missing”, since calamine cannot see formulas."""
+    """A cell calamine reads as empty may show the sender something: an error value (#N/A, #REF! —
+    a VLOOKUP that found nothing), or a formula saved without its result (a file written by another
+    program). Say so on the row's problem instead of only “missing”, since calamine sees neither."""
     # Errors only: an empty required cell is where a lost formula result hurts (and warnings can be many).
     issues = [i for i in analysis.errors if i.row > 0 and i.column][:MAX_FORMULA_CHECKS]
     if not issues:
@@ -915,25 +1063,45 @@ def _explain_formula_cells(analysis: ImportAnalysis, path: Path) -> None:
     wanted = {(i.row, columns[i.column]) for i in issues if i.column in columns}
     if not wanted:
         return
+    notes: dict[tuple[int, int], str] = {}
+    for cell, value in _openpyxl_cells(path, analysis.sheet, wanted, data_only=True).items():
+        if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+            notes[cell] = f"（这一格显示错误值 {value.strip()}，请在表中改正公式或直接填写数字）"
+    rest = wanted - set(notes)
+    if rest:
+        for cell, value in _openpyxl_cells(path, analysis.sheet, rest, data_only=False).items():
+            if isinstance(value, str) and value.startswith("="):
+                notes[cell] = FORMULA_NOTE
+    for issue in issues:
+        note = notes.get((issue.row, columns.get(issue.column)))
+        if note and note not in issue.message:
+            issue.message += note
+
+
+def _openpyxl_cells(path: Path, sheet_name: str, wanted: set[tuple[int, int]], *, data_only: bool) -> dict:
+    """(Excel row, 0-based column) → the value openpyxl reads there; {} when it cannot read the file."""
     try:
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=False)
+        book = load_workbook(path, read_only=True, data_only=data_only)
     except Exception:  # noqa: BLE001 - only an explanation; the import itself is already checked
-        return
+        return {}
+    found = {}
     try:
-        sheet = book[analysis.sheet] if analysis.sheet in book.sheetnames else book.worksheets[0]
+        sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
         low, high = min(r for r, _ in wanted), max(r for r, _ in wanted)
-        formulas = set()
+        by_row: dict[int, list[int]] = {}
+        for row, column in wanted:
+            by_row.setdefault(row, []).append(column)
         for number, values in enumerate(sheet.iter_rows(min_row=low, max_row=high, values_only=True), low):
-            for row, column in wanted:
-                if row == number and column < len(values) and isinstance(values[column], str) and values[column].startswith("="):
-                    formulas.add((row, column))
+            for column in by_row.get(number, ()):
+                if column < len(values):
+                    found[(number, column)] = values[column]
+    except Exception:  # noqa: BLE001 - as above
+        return {}
     finally:
         book.close()
-    for issue in issues:
-        if (issue.row, columns.get(issue.column)) in formulas and FORMULA_NOTE not in issue.message:
-            issue.message += FORMULA_NOTE
+    return found
 
 
 def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str | None:
@@ -954,8 +1122,12 @@ def _skip_kind(row: list, name_col: int | None, mapping: dict[int, str]) -> str 
                 return "section"  # “新能源产业（2个）”, with or without the section's subtotal beside it
     first_c, first = filled[0]
     if not isinstance(first, str):  # a number or a date: a project's 序号 or values
+        if len(filled) == 1 and first_c not in mapping:
+            return "blank"  # a template's 序号 numbered in advance, with nothing beside it
         return None
     first_text = unicodedata.normalize("NFKC", first).strip()
+    if _OF_WHICH_RE.match(first_text):
+        return "total"  # “其中：亿元以上项目” under a total, “其中：一期” under a project: parts, not projects
     if _SECTION_RE.match(first_text) or _SECTION_MARK_RE.match(first_text):
         return "section"  # “一、轻合金产业” or a 序号 “二”/“（一）”, even with a subtotal beside it
     if len(filled) == 1:
@@ -1156,7 +1328,10 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                 progress_text = values.get("progress_text", "")
                 if word not in progress_text:
                     values["progress_text"] = f"{progress_text}；{word}" if progress_text else word
-                warnings.append(Issue(excel_row, label(c), f"无法识别的进展“{word}”，已记入形象进度"))
+                if number is None and _names_a_step_not_done(word):
+                    warnings.append(Issue(excel_row, label(c), f"进展“{word}”说的是尚未完成的步骤，未记录步骤，已记入形象进度"))
+                else:
+                    warnings.append(Issue(excel_row, label(c), f"无法识别的进展“{word}”，已记入形象进度"))
                 continue
             if not exact and not values.get("progress_text"):
                 values["progress_text"] = word
