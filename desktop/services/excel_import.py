@@ -736,6 +736,7 @@ def _known_industry(name: str, industries) -> str | None:
 _LOST_DIGITS = ("项目编号是以数字格式保存的长数字，后几位已丢失（Excel 只保留 15 位），已留空；"
                 "请把该列设为文本格式后重新填写")
 _SCIENTIFIC_RE = re.compile(r"^\d(?:\.\d+)?[eE]\+\d+$")
+_MAX_SEQUENCE_DIGITS = 4  # a code of at most this many digits and nothing else is a row number
 
 
 def _code(value) -> tuple[str, str | None]:
@@ -746,15 +747,17 @@ def _code(value) -> tuple[str, str | None]:
             return "", "项目编号无效，已留空"
         if abs(value) >= 1e15:
             return "", _LOST_DIGITS
-        if value.is_integer():
-            return str(int(value)), None
     if isinstance(value, int) and abs(value) >= 10**15:
         return str(value), None
-    text = _text(value)
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else _text(value)
     if _SCIENTIFIC_RE.match(text):
         return "", _LOST_DIGITS  # “3.50428E+17”: what Excel shows, and saves in a CSV, of a long number
     if len(text) > 32:
         return "", "项目编号超过 32 个字符，已留空"
+    if len(text) <= _MAX_SEQUENCE_DIGITS and text.isdigit():
+        # A township's own row numbers (1, 2, 003): kept as codes they would make the next township's
+        # 1, 2, 3 “duplicates” of these projects, and those rows would be skipped.
+        return "", f"项目编号“{text}”像是表内的序号，不作项目编号，导入时另编号"
     return text, None
 
 

@@ -432,3 +432,23 @@ def test_a_password_protected_xls(tmp_path):
     with pytest.raises(UnreadableFileError, match="密码") as info:
         ei.analyse(path)
     assert info.value.location.file == "加密.xls"
+
+
+# --- a township's own row numbers in the 项目编号 column ----------------------------------------
+def test_row_numbers_in_the_code_column_are_not_codes_so_the_next_township_is_not_skipped(fresh_db, tmp_path):
+    first = write_xlsx(tmp_path / "水南镇.xlsx", [["项目编号", "项目名称", "总投资"], [1, "水南甲", 100], ["002", "水南乙", 100],
+                                                 ["SN-2022-0003", "水南丙", 100]])
+    analysis = ei.analyse(first, today=TODAY)
+    assert [(i.row, i.column, i.message) for i in analysis.warnings] == [
+        (2, "项目编号", "项目编号“1”像是表内的序号，不作项目编号，导入时另编号"),
+        (3, "项目编号", "项目编号“002”像是表内的序号，不作项目编号，导入时另编号"),
+    ]
+    ei.commit(analysis, today=TODAY)
+    second = write_xlsx(tmp_path / "高唐镇.xlsx", [["项目编号", "项目名称", "总投资"], [1, "高唐甲", 100], [2, "高唐乙", 100]])
+    analysis = ei.analyse(second, today=TODAY)
+    assert analysis.duplicates == [] and analysis.valid == 2
+    ei.commit(analysis, today=TODAY)
+    codes = dict(Project.select(Project.name, Project.code).tuples())
+    assert codes["水南丙"] == "SN-2022-0003"
+    assert sorted(codes[name] for name in ("水南甲", "水南乙", "高唐甲", "高唐乙")) == [
+        "JL-2022-0001", "JL-2022-0002", "JL-2022-0003", "JL-2022-0004"]
