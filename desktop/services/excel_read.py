@@ -180,24 +180,19 @@ def read_table(path, sheet: str | None = None) -> Table:
         if sheet is None:
             if not names:
                 raise _fail(path, "工作簿里没有可见的工作表，请取消隐藏要导入的工作表后再试")
-            sheet = names[0]
+            # The first data sheet with anything in it: WPS and Excel add an empty “Sheet1” before the list.
+            data_sheets = [n for n in names if not is_instruction_sheet(n)] or names
+            for sheet in data_sheets:
+                rows, merged = _read_sheet(path, workbook, sheet)
+                if any(any(_filled(v) for v in row) for row in rows):
+                    break
+            else:
+                sheet = data_sheets[0]
+                rows, merged = _read_sheet(path, workbook, sheet)
         elif sheet not in workbook.sheet_names:
             raise UnreadableFileError(f"没有名为“{sheet}”的工作表，请重新选择工作表", Location(file=path.name))
-        try:
-            ws = workbook.get_sheet_by_name(sheet)
-            rows = ws.to_python(skip_empty_area=False)
-            try:
-                merged = ws.merged_cell_ranges
-            except BaseException as exc:
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
-                merged = []
-        except UserError:
-            raise
-        except BaseException as exc:
-            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-                raise
-            raise _translate(path, exc) from exc
+        else:
+            rows, merged = _read_sheet(path, workbook, sheet)
     finally:
         _close(workbook)
     rows = [r if type(r) is list else list(r) for r in rows]  # calamine's rows already are fresh lists
@@ -211,6 +206,26 @@ def read_table(path, sheet: str | None = None) -> Table:
     if not any(any(_filled(v) for v in row) for row in rows):
         raise UnreadableFileError("工作表是空的，请确认选择了填有项目的工作表", Location(file=path.name, sheet=sheet))
     return Table(sheet=sheet, sheets=names, rows=rows, merged=merged)
+
+
+def _read_sheet(path: Path, workbook, sheet: str) -> tuple[list, list | None]:
+    """A sheet's rows as calamine reads them and its merged ranges (None: calamine cannot tell them)."""
+    try:
+        ws = workbook.get_sheet_by_name(sheet)
+        rows = ws.to_python(skip_empty_area=False)
+        try:
+            merged = ws.merged_cell_ranges
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            merged = []
+    except UserError:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise _translate(path, exc) from exc
+    return rows, merged
 
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0}"

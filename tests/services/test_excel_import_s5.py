@@ -452,3 +452,31 @@ def test_row_numbers_in_the_code_column_are_not_codes_so_the_next_township_is_no
     assert codes["水南丙"] == "SN-2022-0003"
     assert sorted(codes[name] for name in ("水南甲", "水南乙", "高唐甲", "高唐乙")) == [
         "JL-2022-0001", "JL-2022-0002", "JL-2022-0003", "JL-2022-0004"]
+
+
+# --- an empty sheet before the list -----------------------------------------------------------------
+def test_an_empty_first_sheet_is_passed_over_for_the_list_after_it(fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"  # WPS's empty first sheet
+    book.create_sheet("填表说明").append(["请按模板填写"])
+    data = book.create_sheet("项目清单")
+    data.append(["××镇招商项目清单"])
+    data.append(["项目名称", "总投资（万元）"])
+    data.append(["甲", 100])
+    book.save(tmp_path / "空表在前.xlsx")
+    analysis = ei.analyse(tmp_path / "空表在前.xlsx", today=TODAY)
+    assert (analysis.sheet, analysis.header_row, analysis.valid) == ("项目清单", 2, 1)
+
+
+def test_a_workbook_of_empty_sheets_says_the_first_is_empty(fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    book.create_sheet("Sheet2")
+    book.save(tmp_path / "全空.xlsx")
+    with pytest.raises(UnreadableFileError, match="工作表是空的") as caught:
+        ei.analyse(tmp_path / "全空.xlsx", today=TODAY)
+    assert caught.value.location.sheet == "Sheet1"
