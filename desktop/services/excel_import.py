@@ -591,6 +591,18 @@ class _Bad(ValueError):
     pass
 
 
+class _Approximate(ValueError):
+    """An amount written as an estimate (约5亿, 5000万左右): taken as the number, with a warning."""
+
+    def __init__(self, amount: Decimal, written: str):
+        super().__init__(written)
+        self.amount, self.written = amount, written
+
+
+# “约5亿元”, “大约3000万”, “5000万元左右”, “1亿以上”: the number, as an estimate.
+_APPROXIMATE_RE = re.compile(r"^(?:约|大约|近|超|逾|预计)(?P<a>.+)$|^(?P<b>.+?)(?:左右|以上|多)$")
+
+
 def _amount(value, unit: str) -> Decimal | None:
     kind = type(value)
     if (kind is int or kind is float) and unit not in ("亿", "元") and 0 < abs(value) <= _AMOUNT_LIMIT_NUMBER and value == int(value):
@@ -613,6 +625,15 @@ def _amount(value, unit: str) -> Decimal | None:
         try:
             result = parse_amount(text, default_unit="亿" if unit == "亿" else "万")
         except AmountError as exc:
+            estimate = _APPROXIMATE_RE.match(text)
+            if estimate:
+                number = estimate.group("a") or estimate.group("b")
+                try:
+                    amount = _amount(number, unit)
+                except _Bad:
+                    amount = None
+                if amount is not None:
+                    raise _Approximate(amount, _text(value)) from None
             raise _Bad(f"“{_text(value)}”不是金额") from exc
         except (InvalidOperation, ValueError) as exc:
             raise _Bad(f"“{_text(value)}”不是金额") from exc
@@ -1294,6 +1315,9 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                                               if_created=f"产业“{name}”不在产业列表中，已按表中写法记入"))
                 else:
                     values[key] = _text(value)
+            except _Approximate as estimate:
+                values[key] = estimate.amount
+                warnings.append(Issue(excel_row, label(c), f"“{estimate.written}”是约数，按 {estimate.amount} 万元记录"))
             except _Bad as exc:
                 if key == "total_investment":
                     errors.append(Issue(excel_row, label(c), f"总投资{exc}，请填写数字（如 15000 或 1.5亿元）"))

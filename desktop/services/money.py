@@ -14,11 +14,13 @@ CENT = Decimal("0.01")
 _UNIT_WORDS = {
     "亿元": "亿",
     "亿": "亿",
+    "千万元": "千万",
+    "千万": "千万",
     "万元": "万",
     "万": "万",
     "元": "元",
 }
-_AMOUNT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)?$")
+_AMOUNT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(亿元|亿|千万元|千万|万元|万|元)?$")
 
 
 class AmountError(UserError, ValueError):
@@ -28,7 +30,7 @@ class AmountError(UserError, ValueError):
 def parse_amount(text: str, default_unit: str = "万") -> Decimal | None:
     """Text as typed → Decimal 万元, or None for an empty field.
 
-    Accepts "15000", "1.5亿", "1.5 亿元", "15000万元", "1,500", full-width digits and
+    Accepts "15000", "1.5亿", "1.5 亿元", "15000万元", "5千万", "1,500", full-width digits and
     "（万元）"-style units; a bare number is taken in `default_unit` ("万" or "亿").
     """
     if text is None:
@@ -47,6 +49,8 @@ def parse_amount(text: str, default_unit: str = "万") -> Decimal | None:
     unit = _UNIT_WORDS.get(unit_word or "", default_unit)
     if unit == "亿":
         value *= WAN_PER_YI
+    elif unit == "千万":  # “5千万”, as people say 5,000 万元
+        value *= 1000
     elif unit == "元":
         value /= Decimal(10000)
     try:

@@ -480,3 +480,28 @@ def test_a_workbook_of_empty_sheets_says_the_first_is_empty(fresh_db, tmp_path):
     with pytest.raises(UnreadableFileError, match="工作表是空的") as caught:
         ei.analyse(tmp_path / "全空.xlsx", today=TODAY)
     assert caught.value.location.sheet == "Sheet1"
+
+
+# --- estimates and 千万 ---------------------------------------------------------------------------
+def test_estimated_amounts_are_taken_with_a_warning_and_5_qianwan_is_5000_wan(fresh_db, tmp_path):
+    rows = [["项目名称", "总投资（万元）", "到位资金"],
+            ["甲", "约5亿元", None], ["乙", "5000万元左右", "大约300"], ["丙", "1亿以上", None], ["丁", "5千万", "约"],
+            ["戊", "约待定", None]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "约数.xlsx", rows), today=TODAY)
+    totals = {item.values["name"]: item.values.get("total_investment") for item in analysis.rows}
+    assert totals == {"甲": 50000, "乙": 5000, "丙": 10000, "丁": 5000}
+    assert analysis.rows[1].values["arrived_funds"] == 300
+    assert [(i.row, i.column, i.message) for i in analysis.warnings] == [
+        (2, "总投资（万元）", "“约5亿元”是约数，按 50000 万元记录"),
+        (3, "总投资（万元）", "“5000万元左右”是约数，按 5000 万元记录"),
+        (3, "到位资金", "“大约300”是约数，按 300 万元记录"),
+        (4, "总投资（万元）", "“1亿以上”是约数，按 10000 万元记录"),
+        (5, "到位资金", "“约”不是金额，已留空"),
+    ]
+    assert [(i.row, i.column) for i in analysis.errors] == [(6, "总投资（万元）")]
+
+
+def test_a_form_takes_5_qianwan_too():
+    from desktop.services.money import parse_amount
+
+    assert parse_amount("5千万") == 5000 and parse_amount("1.5千万元") == 1500
