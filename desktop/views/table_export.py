@@ -70,7 +70,7 @@ def export_file_name(name: str, today: dt.date | None = None) -> str:
     return f"{name.translate(_NOT_IN_NAMES)}_{(today or dt.date.today()).isoformat()}.xlsx"
 
 
-def _export_folder() -> str:
+def export_folder() -> str:
     """The folder the user last exported to, else 文档 (the data folder is hidden from users)."""
     from desktop.views.main_window import ui_settings
 
@@ -85,6 +85,20 @@ def _remember_folder(path: str) -> None:
     from desktop.views.main_window import ui_settings
 
     ui_settings().setValue(EXPORT_FOLDER_KEY, str(Path(path).parent))
+
+
+def choose_save_path(parent: QWidget, caption: str, file_name: str) -> str | None:
+    """Ask where to save an .xlsx, starting in the folder the user last exported to (else 文档, never the
+    program's own folder) with `file_name` filled in; remembers the folder. None when the user cancelled.
+    For every Excel file the pages hand out: lists, the 乡镇填报模板, the 作战表."""
+    start = str(Path(export_folder()) / file_name.translate(_NOT_IN_NAMES))
+    path, _ = QFileDialog.getSaveFileName(parent, caption, start, "Excel 工作簿 (*.xlsx)")
+    if not path:
+        return None
+    if not path.lower().endswith(".xlsx"):
+        path += ".xlsx"
+    _remember_folder(path)
+    return path
 
 
 def _write_table(path: str, headers: list[str], rows: list[list], *, title: str, amount_columns=(), progress=None) -> int:
@@ -113,13 +127,9 @@ def export_shown_table(parent: QWidget, table: QTableWidget, name: str, *, title
     from desktop.views.progress import run_with_progress
 
     if path is None:
-        start = str(Path(_export_folder()) / export_file_name(name))
-        path, _ = QFileDialog.getSaveFileName(parent, f"导出{name}", start, "Excel 工作簿 (*.xlsx)")
-        if not path:
+        path = choose_save_path(parent, f"导出{name}", export_file_name(name))
+        if path is None:
             return None
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        _remember_folder(path)
     headers, rows = shown_rows(table, numbers=numbers, amounts=amounts, dates=dates)
     amount_columns = [i for i, c in enumerate(_shown_columns(table)) if c in amounts]
     sheet_title = (title or name).translate(_NOT_IN_NAMES)
