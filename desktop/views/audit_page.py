@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -148,7 +147,9 @@ class AuditPage(QWidget):
 
     def export(self, path: str | None = None) -> bool:
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "导出修改痕迹", "修改痕迹.xlsx", "Excel 工作簿 (*.xlsx)")
+            from desktop.views.table_export import choose_save_path
+
+            path = choose_save_path(self, "导出修改痕迹", "修改痕迹.xlsx")
             if not path:
                 return False
         try:

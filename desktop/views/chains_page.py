@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -500,8 +499,9 @@ class ChainsPage(QWidget):
         from desktop.views.progress import run_with_progress
 
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "导出作战表", f"招商作战表-{format_date(self._today())}.xlsx",
-                                                  "Excel 工作簿 (*.xlsx)")
+            from desktop.views.table_export import choose_save_path
+
+            path = choose_save_path(self, "导出作战表", f"招商作战表-{format_date(self._today())}.xlsx")
             if not path:
                 return None
         if not path.lower().endswith(".xlsx"):

@@ -315,13 +315,12 @@ class ProjectLibraryPage(QWidget):
             self.import_requested.emit(paths[0])
 
     def export_shown(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        from desktop.services.dates import format_date
         import datetime as dt
 
-        default = f"项目库-{format_date(dt.date.today())}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "导出项目库", default, "Excel 文件 (*.xlsx)")
+        from desktop.services.dates import format_date
+        from desktop.views.table_export import choose_save_path
+
+        path = choose_save_path(self, "导出项目库", f"项目库-{format_date(dt.date.today())}.xlsx")
         if path:
             self.export_to(path)
 
@@ -336,12 +335,13 @@ class ProjectLibraryPage(QWidget):
         )
 
     def save_template(self) -> None:
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QMessageBox
 
         from desktop.errors import UserError
         from desktop.services.excel_template import write_template
+        from desktop.views.table_export import choose_save_path
 
-        path, _ = QFileDialog.getSaveFileName(self, "保存填报模板", "项目清单填报模板.xlsx", "Excel 文件 (*.xlsx)")
+        path = choose_save_path(self, "保存填报模板", "项目清单填报模板.xlsx")
         if not path:
             return
         try:

@@ -154,13 +154,13 @@ class ReferencePage(QWidget):
 
     def export_list(self, table: QTableWidget, title: str, path: str | None = None) -> None:
         """Export a list as shown to .xlsx (asks where unless `path` is given)."""
-        from PySide6.QtWidgets import QFileDialog
-
         from desktop.errors import UserError
         from desktop.services.excel_export import export_table
 
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, f"导出{title}", f"{title}.xlsx", "Excel 文件 (*.xlsx)")
+            from desktop.views.table_export import choose_save_path
+
+            path = choose_save_path(self, f"导出{title}", f"{title}.xlsx")
             if not path:
                 return
         headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]

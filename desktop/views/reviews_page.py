@@ -671,9 +671,9 @@ class ReviewsPage(QWidget):
 
     def export(self, path: str | None = None) -> None:
         if path is None:
-            from PySide6.QtWidgets import QFileDialog
+            from desktop.views.table_export import choose_save_path
 
-            path, _ = QFileDialog.getSaveFileName(self, "导出初审队列", "即时初审.xlsx", "Excel 文件 (*.xlsx)")
+            path = choose_save_path(self, "导出初审队列", "即时初审.xlsx")
             if not path:
                 return
         try:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -537,12 +536,11 @@ class ScoreboardPage(QWidget):
         dialog.exec()
 
     def export(self) -> None:
-        from desktop import config
+        from desktop.views.table_export import choose_save_path
 
-        start = str(config.data_dir() / f"{self.period().label}积分榜.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, "导出积分榜", start, "Excel 工作簿 (*.xlsx)")
+        path = choose_save_path(self, "导出积分榜", f"{self.period().label}积分榜.xlsx")
         if path:
-            self.export_to(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+            self.export_to(path)
 
     def export_to(self, path: str) -> None:
         from desktop.services import scoring_report
@@ -690,16 +688,16 @@ class PublishedDialog(QDialog):
         return None
 
     def export(self) -> None:
-        from desktop import config
         from desktop.services import scoring_report
         from desktop.views.progress import run_with_progress
 
         bulletin_id = self.selected_id()
         if bulletin_id is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "导出通报", str(config.data_dir() / "积分通报.xlsx"), "Excel 工作簿 (*.xlsx)")
+        from desktop.views.table_export import choose_save_path
+
+        path = choose_save_path(self, "导出通报", "积分通报.xlsx")
         if path:
-            path = path if path.lower().endswith(".xlsx") else path + ".xlsx"
             run_with_progress(self, "正在导出……", scoring_report.export_published, path, bulletin_id)
 
     def delete(self) -> None:

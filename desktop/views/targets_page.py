@@ -296,7 +296,9 @@ class TargetsPage(QWidget):
 
     def choose_export_file(self) -> None:
         name = f"{self.year()}年目标任务完成进度（截至{self.day().isoformat()}）.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "导出 Excel", name, "Excel 表格 (*.xlsx)")
+        from desktop.views.table_export import choose_save_path
+
+        path = choose_save_path(self, "导出目标任务完成进度", name)
         if path:
             self.export_to(path)
 

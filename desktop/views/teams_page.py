@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -590,12 +589,11 @@ class TeamsPage(QWidget):
 
     # --- export and print --------------------------------------------------------------------
     def export_shown(self) -> None:
-        from desktop import config
+        from desktop.views.table_export import choose_save_path
 
-        start = str(config.data_dir() / teams.default_export_name(self.as_of))
-        path, _ = QFileDialog.getSaveFileName(self, "导出专班配备", start, "Excel 工作簿 (*.xlsx)")
+        path = choose_save_path(self, "导出专班配备", teams.default_export_name(self.as_of))
         if path:
-            self.export_to(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+            self.export_to(path)
 
     def export_to(self, path: str) -> None:
         from desktop.views.progress import run_with_progress
