@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         self.library_page.import_requested.connect(self.open_import)
         self.nav.currentRowChanged.connect(self.show_page)
 
-        quit_action = QAction("退出", self)
+        quit_action = QAction("退出(&X)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
@@ -149,9 +149,9 @@ class MainWindow(QMainWindow):
         toolbar, where they already are)."""
         file_menu = self.menuBar().addMenu("文件(&F)")
         for text, tip, slot in (
-            ("导入 Excel 清单…", "导入乡镇、部门报来的项目清单", lambda: self.open_import("")),
-            ("下载乡镇填报模板…", "生成给乡镇填报用的 Excel 模板（带下拉选项和填写说明）", self.library_page.save_template),
-            ("导出项目清单…", "把项目库当前显示的项目导出为 Excel", self._export_library),
+            ("导入 Excel 清单(&I)…", "导入乡镇、部门报来的项目清单", lambda: self.open_import("")),
+            ("下载乡镇填报模板(&T)…", "生成给乡镇填报用的 Excel 模板（带下拉选项和填写说明）", self.library_page.save_template),
+            ("导出项目清单(&E)…", "把项目库当前显示的项目导出为 Excel", self._export_library),
         ):
             action = file_menu.addAction(text)
             action.setStatusTip(tip)
@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu("帮助(&H)")
-        help_menu.addAction("关于招商工作台").triggered.connect(self._about)
+        help_menu.addAction("关于招商工作台(&A)").triggered.connect(self._about)
 
     def _export_library(self) -> None:
         self.show_page_by_key("library")

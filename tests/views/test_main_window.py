@@ -95,13 +95,14 @@ def test_the_file_menu_offers_the_template_import_and_export_from_any_page(qtbot
     window.show_page_by_key("targets")
     (file_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "文件(&F)"]
     actions = {a.text(): a for a in file_menu.actions() if a.text()}
-    assert {"导入 Excel 清单…", "下载乡镇填报模板…", "导出项目清单…", "退出"} <= set(actions)
+    # Alt+F, then a letter: every item has its own.
+    assert {"导入 Excel 清单(&I)…", "下载乡镇填报模板(&T)…", "导出项目清单(&E)…", "退出(&X)"} <= set(actions)
     target = tmp_path / "模板.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    actions["下载乡镇填报模板…"].trigger()
+    actions["下载乡镇填报模板(&T)…"].trigger()
     assert load_workbook(target).sheetnames == ["项目清单", "填表说明", "下拉列表"]
     listed = tmp_path / "清单.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(listed), ""))
-    actions["导出项目清单…"].trigger()
+    actions["导出项目清单(&E)…"].trigger()
     qtbot.waitUntil(listed.exists, timeout=10000)
     assert window.stack.currentWidget() is window.library_page
