@@ -371,9 +371,10 @@ def export_filtered(out_path, criteria: ProjectFilter, sort: tuple[int, bool] | 
 
 
 def export_table(out_path, headers: list[str], rows: list[list], *, title: str, today: dt.date | None = None,
-                 number_formats: dict[int, str] | None = None) -> int:
-    """A short list (units, people …) as a sheet with a title row, a header, frozen panes, widths and
-    an autofilter; `number_formats`: column (0-based) → Excel number format (YI_FORMAT for 亿元).
+                 number_formats: dict[int, str] | None = None, totals=()) -> int:
+    """A short list (units, people …) as a sheet with a title row, a header, frozen panes, widths, an
+    autofilter and a totals row under it (合计, the count, and the sums of the `totals` columns);
+    `number_formats`: column (0-based) → Excel number format (YI_FORMAT for 亿元).
     Returns the number of rows written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -401,5 +402,26 @@ def export_table(out_path, headers: list[str], rows: list[list], *, title: str, 
         ws.column_dimensions[get_column_letter(c + 1)].width = column_width([name, *(str(r[c] or "") for r in rows[:WIDTH_SAMPLE])])
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{last_col}{max(len(rows) + 2, 2)}"
+    ws.append(_totals_line(len(headers), rows, totals))
+    bold = Font(bold=True)
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    for column, number_format in (number_formats or {}).items():
+        ws.cell(row=ws.max_row, column=column + 1).number_format = number_format
     save_atomically(wb, out_path)
     return len(rows)
+
+
+def _totals_line(width: int, rows: list[list], totals) -> list:
+    """合计, 共 N 条 in the first column that is not summed, and each `totals` column's sum (numbers only;
+    a cell such as “待定” adds nothing)."""
+    line: list = [None] * max(width, 1)
+    line[0] = "合计"
+    count_column = next((c for c in range(1, width) if c not in totals), None)
+    if count_column is not None:
+        line[count_column] = f"共 {len(rows)} 条"
+    for c in totals:
+        if 0 < c < width:
+            numbers = [r[c] for r in rows if c < len(r) and isinstance(r[c], (int, float, Decimal)) and not isinstance(r[c], bool)]
+            line[c] = round(sum(numbers), 2) if any(isinstance(n, float) for n in numbers) else sum(numbers)
+    return line

@@ -105,7 +105,8 @@ def _write_table(path: str, headers: list[str], rows: list[list], *, title: str,
     """On the worker pool; `export_table` reports no progress, so the dialog shows a busy bar."""
     from desktop.services.excel_export import YI_FORMAT, export_table
 
-    return export_table(path, headers, rows, title=title, number_formats={c: YI_FORMAT for c in amount_columns})
+    return export_table(path, headers, rows, title=title, number_formats={c: YI_FORMAT for c in amount_columns},
+                        totals=amount_columns)
 
 
 def export_action(parent: QWidget, tooltip: str, slot) -> QAction:

@@ -115,8 +115,9 @@ def test_the_trail_exports_to_xlsx(centre_user, tmp_path):
     count = audit.export_audit(out, user_name="李四")
     rows = list(load_workbook(out).active.iter_rows(min_row=2, values_only=True))
     assert rows[0] == tuple(audit.HEADERS)
-    assert len(rows) - 1 == count >= 2
-    assert any(r[1] == "李四" and r[2] == "修改" and r[5] == "联系人" and r[7] == "张经理" for r in rows[1:])
+    assert len(rows) - 2 == count >= 2
+    assert rows[-1][:2] == ("合计", f"共 {count} 条")
+    assert any(r[1] == "李四" and r[2] == "修改" and r[5] == "联系人" and r[7] == "张经理" for r in rows[1:-1])
 
 
 def test_bulk_inserts_are_recorded_on_request_and_can_be_suspended(fresh_db):

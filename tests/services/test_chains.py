@@ -79,8 +79,8 @@ def test_battle_table_workbook_and_pdf(fresh_db, tmp_path):
     count = battle_table.write(xlsx, today=TODAY)
     sheet = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0).to_python()
     assert sheet[1][:5] == ["产业链", "环节", "环节现状", "本地企业", "目标企业"]
-    targets = [row[4] for row in sheet[2:]]
-    assert "某铝型材集团" in targets and len(sheet) - 2 == count
+    targets = [row[4] for row in sheet[2:-1]]
+    assert "某铝型材集团" in targets and len(sheet) - 3 == count and sheet[-1][:2] == ["合计", f"共 {count} 条"]
     pdf = tmp_path / "作战表" / "招商作战表.pdf"
     pages = battle_table.write(pdf, today=TODAY)
     text = pdf_text(pdf)

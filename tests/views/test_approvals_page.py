@@ -144,4 +144,4 @@ def test_export_writes_the_checklist_and_the_overdue_items_as_shown(qtbot, page,
     assert "超期审批事项_" in asked[1]
     assert sheet_texts(out[1]) == table_texts(page.overdue_table)
     sheet = load_workbook(out[1]).active
-    assert sheet.max_row == 3 and sheet["C3"].value == "施工许可" and sheet["G3"].value > 0
+    assert sheet.max_row == 4 and sheet["C3"].value == "施工许可" and sheet["G3"].value > 0

@@ -123,6 +123,8 @@ def sheet_texts(path, amounts=()) -> tuple[list[str], list[list[str]]]:
 
     headers = [cell.value for cell in sheet[2]]
     rows = [[shown(cell.value, c) for c, cell in enumerate(row)] for row in sheet.iter_rows(min_row=3)]
+    totals = rows.pop()  # every list export ends with its totals row
+    assert totals[0] == "合计" and f"共 {len(rows)} 条" in totals, totals
     return headers, rows
 
 

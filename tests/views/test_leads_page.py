@@ -206,7 +206,7 @@ def test_export_writes_each_tab_as_shown_with_the_filters(qtbot, demo_db, tmp_pa
     assert sheet_texts(out[0]) == table_texts(tab.table)
     sheet = load_workbook(out[0]).active
     assert "线索清单（状态：跟进中）" in sheet["A1"].value
-    assert sheet.max_row == 2 + shown
+    assert sheet.max_row == 2 + shown + 1  # and the totals row
     assert sheet["B3"].value == tab.table.item(0, 1).text()
     assert sheet["A3"].value.date().isoformat() == tab.table.item(0, 0).text()  # a real date, as shown
     assert {sheet.cell(r, 8).value for r in range(3, 3 + shown)} == {"跟进中"}

@@ -238,7 +238,13 @@ def test_export_writes_the_meetings_and_the_selected_agenda_as_shown(page, tmp_p
     assert "2022年第1次会议议程_" in asked[1]
     assert sheet_texts(agenda_out, ITEM_AMOUNTS) == table_texts(page.item_table)
     sheet = load_workbook(agenda_out).active
-    assert sheet.max_row == 2 + 8
+    assert sheet.max_row == 2 + 8 + 1
+    # The totals row: the count, and the 亿元 columns summed as they are shown.
+    assert (sheet["A11"].value, sheet["A11"].font.b) == ("合计", True)
+    for c in ITEM_AMOUNTS:
+        shown = sum(float(page.item_table.item(r, c).text().replace(",", "") or 0) for r in range(8))
+        assert round(sheet.cell(11, c + 1).value, 2) == round(shown, 2)
+        assert sheet.cell(11, c + 1).number_format == "0.00"
     assert sheet["H3"].value == "同意落地"
     assert f"{sheet['E3'].value:.2f}" == page.item_table.item(0, 4).text()  # 总投资 in 亿元 as a number
     assert sheet["E3"].number_format == "0.00" and sheet["D3"].number_format == "General"  # shown as 15.00

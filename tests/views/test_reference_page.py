@@ -43,6 +43,7 @@ def test_units_list_exports_as_shown(qtbot, fresh_db, tmp_path):
     page.export_list(page.units, "单位清单", str(out))
     sheet = load_workbook(out).active
     assert sheet["A2"].value == "单位名称" and sheet["B2"].value == "类别"
-    names = [sheet.cell(r, 1).value for r in range(3, sheet.max_row + 1)]
+    names = [sheet.cell(r, 1).value for r in range(3, sheet.max_row)]
     assert names == [page.units.item(r, 0).text() for r in range(page.units.rowCount())]
+    assert (sheet.cell(sheet.max_row, 1).value, sheet.cell(sheet.max_row, 2).value) == ("合计", f"共 {len(names)} 条")
     assert sheet.freeze_panes == "A3"
