@@ -1211,6 +1211,7 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
     remarks_col = col_of.get("remarks")
     seen: dict[tuple[str, str], int] = {}
     seen_codes: dict[str, int] = {}
+    seen_existing: dict[int, int] = {}  # existing project id → the first row that matched it
     total_rows = len(rows) - header.last - 1
     from desktop.services.projects import validate_project
 
@@ -1413,12 +1414,18 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
         code = values.get("code", "")
         if key in seen:
             item.duplicate = Duplicate(excel_row, seen[key], None)
-        elif code and normalise_name(code) in ref.by_code:
-            pid, existing = ref.by_code[normalise_name(code)]
-            item.duplicate = Duplicate(excel_row, existing, pid)
-        elif key in ref.by_key:
-            pid, existing = ref.by_key[key]
-            item.duplicate = Duplicate(excel_row, existing, pid)
+        else:
+            found = ref.by_code.get(normalise_name(code)) if code else None
+            found = found or ref.by_key.get(key)
+            if found is not None:
+                pid, existing = found
+                if pid in seen_existing:
+                    # A second row for a project an earlier row already matched: it repeats that row (an
+                    # update writes each project once).
+                    item.duplicate = Duplicate(excel_row, seen_existing[pid], None)
+                else:
+                    seen_existing[pid] = excel_row
+                    item.duplicate = Duplicate(excel_row, existing, pid)
         if item.duplicate is None:
             seen[key] = excel_row
             if code:

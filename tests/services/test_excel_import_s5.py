@@ -505,3 +505,18 @@ def test_a_form_takes_5_qianwan_too():
     from desktop.services.money import parse_amount
 
     assert parse_amount("5千万") == 5000 and parse_amount("1.5千万元") == 1500
+
+
+# --- a project of the library named twice in one file ------------------------------------------------
+def test_two_rows_for_one_existing_project_update_it_once(fresh_db, tmp_path):
+    from desktop.services.projects import create_project
+
+    create_project({"name": "富远铝材", "investor_name": "富远铝业", "total_investment": Decimal(100), "code": "SN-2022-0007"},
+                   today=TODAY)
+    rows = [["项目编号", "项目名称", "投资方", "总投资"], ["SN-2022-0007", "富远铝材", "富远铝业", 150],
+            ["", "新项目", "", 30], ["", "富远铝材", "富远铝业", 999]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "两行.xlsx", rows), today=TODAY)
+    assert analysis.to_json()["duplicates"] == [{"row": 2, "matches": "SN-2022-0007"}, {"row": 4, "matches": 2}]
+    outcome = ei.commit(analysis, on_duplicate="update", today=TODAY)
+    assert (outcome.imported, outcome.updated, outcome.skipped) == (1, 1, 1)
+    assert Project.get(Project.code == "SN-2022-0007").total_investment == 150
