@@ -500,7 +500,7 @@ class ImportWizard(QDialog):
             if in_library:  # a file sent again: nothing is wrong with it, the choice above decides
                 QMessageBox.information(
                     self, "项目都已在项目库中",
-                    f"表格中的项目项目库里都已经有了（重复 {len(in_library)} 个），按“跳过重复的项目”不会导入任何内容。"
+                    f"表格中的项目在项目库里都已经有了（{len(in_library)} 个），按“跳过重复的项目”不会导入任何内容。"
                     "要用表格中的数据更新这些项目，请选“用表格中的数据更新已有项目”后再点“导入”。")
             else:
                 QMessageBox.information(self, "没有可导入的行", "表格中没有可以导入的行，请先按问题清单修改后再导入。")

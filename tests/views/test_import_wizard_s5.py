@@ -10,6 +10,7 @@ pytest.importorskip("desktop.services.excel_import")
 
 from desktop.services import project_list  # noqa: E402
 from desktop.views.import_wizard import PAGE_FILE, PAGE_MAPPING, PAGE_RESULTS, PAGE_RUN, ImportWizard  # noqa: E402
+from tests.views.test_import_wizard import SlowTask  # noqa: E402
 
 LONG_FOLDER = "将乐县各乡镇2022年上半年招商引资项目报送材料汇总（第二批，含修订稿）"
 LONG_NAME = "水南镇2022年上半年招商引资项目入库清单（修订稿，请于7月10日前报县招商服务中心）-最终版.xlsx"
@@ -250,24 +251,13 @@ def test_a_file_dropped_from_a_long_chinese_folder_is_named_whole(qtbot, fresh_d
     assert f"已从文件“{LONG_NAME}”的工作表“{SHEET}”导入" in wizard.summary_label.text()
 
 
-class SlowCommit:
+def _never_reached(*_args, **_kwargs):
+    raise AssertionError("the test cancels before this")
+
+
+def slow_commit():
     """A commit on a real pool thread that reports progress, then waits to be let go or cancelled."""
-
-    def __init__(self):
-        import threading
-
-        self.started = threading.Event()
-        self.release = threading.Event()
-
-    def __call__(self, *args, progress=None, **kwargs):
-        from desktop.errors import UserError
-
-        progress(3000, 10000)
-        self.started.set()
-        self.release.wait(20)
-        if not progress(6000, 10000):
-            raise UserError("已取消")
-        raise AssertionError("the test cancels before this")
+    return SlowTask(_never_reached)
 
 
 def test_the_import_page_stays_readable_while_it_runs_and_enter_does_not_close(
@@ -278,7 +268,7 @@ def test_the_import_page_stays_readable_while_it_runs_and_enter_does_not_close(
     wizard.next_button.click()
     qtbot.waitUntil(lambda: wizard.analysis is not None, timeout=20000)
     wizard.next_button.click()
-    slow = SlowCommit()
+    slow = slow_commit()
     monkeypatch.setattr(excel_import, "commit", slow)
     try:
         wizard.next_button.click()
@@ -345,7 +335,7 @@ def test_export_on_a_list_page_asks_in_the_last_export_folder_and_writes_there(q
     written = list(folder.glob("客商名单_*.xlsx"))
     assert len(written) == 1
     names = [row[0] for row in load_workbook(written[0]).active.iter_rows(min_row=3, values_only=True)]
-    assert names == ["福建富远铝业有限公司"]
+    assert names == ["福建富远铝业有限公司", "合计"]  # the list, then its totals row
     assert ui_settings().value(EXPORT_FOLDER_KEY) == str(folder)
 
 
@@ -404,7 +394,8 @@ def test_a_file_sent_again_says_the_projects_are_there_and_how_to_update_them(
     again.next_button.click()  # 导入, with 跳过重复的项目 chosen
     title, text = no_modal_boxes[-1]
     assert title == "项目都已在项目库中"
-    assert "重复 4 个" in text and "用表格中的数据更新已有项目" in text  # rows 6, 7, 12 and 13 (as 6)
+    # Rows 6, 7 and 12 are projects of the library; row 13 repeats row 6 of the same sheet.
+    assert "在项目库里都已经有了（3 个）" in text and "用表格中的数据更新已有项目" in text
     assert again.pages.currentIndex() == PAGE_RESULTS  # nothing started: the user can choose
     again.update_radio.setChecked(True)
     again.next_button.click()
