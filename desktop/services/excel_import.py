@@ -82,7 +82,7 @@ FIELDS: dict[str, str] = {
 # One synonym table: normalised header (no spaces, no units, no “其中：”) → field key.
 _SYNONYM_LISTS = {
     "code": ["项目编号", "编号", "项目代码", "项目编码"],
-    "name": ["项目名称", "项目名", "名称", "项目"],
+    "name": ["项目名称", "项目名", "名称"],
     "investor_name": ["投资方", "投资主体", "投资企业", "投资单位", "签约企业", "投资商", "投资方名称", "企业名称", "签约单位", "客商",
                       "建设单位", "业主单位", "项目业主", "投资者", "投资人", "项目单位", "签约主体"],
     "total_investment": ["总投资", "计划总投资", "总投资额", "投资总额", "项目总投资", "计划投资总额", "投资额", "投资规模",
@@ -111,6 +111,7 @@ _SYNONYM_LISTS = {
     "remarks": ["备注", "说明"],
 }
 SYNONYMS: dict[str, str] = {}
+_WEAK_NAME_HEADERS = {"项目"}
 for _key, _names in _SYNONYM_LISTS.items():
     for _name in _names:
         SYNONYMS[unicodedata.normalize("NFKC", _name)] = _key
@@ -480,7 +481,7 @@ def _find_header(rows, merged, width: int) -> _Header | None:
 
 
 # “单位：亿元”, “金额单位：亿元、亩”, “（金额单位为亿元）” — but not “填报单位：××镇”.
-_SHEET_UNIT_RE = re.compile(r"单位\s*(?:[:：]|为|是)\s*(亿元|万元|元)(?![\u4e00-\u9fff])")
+_SHEET_UNIT_RE = re.compile(r"单位\s*(?:[:：]|为|是)\s*(亿元|万元|元)(?![\u4e00-\u9fff/／每])")
 _FOOTNOTE_SEARCH_ROWS = 10
 
 
@@ -489,7 +490,11 @@ def _sheet_unit(rows, header: _Header, mapping: dict[int, str]) -> str:
     header cell of no column (a unit in a column's own title is that column's), or in a footnote
     (注：金额单位为亿元) among the last rows."""
     candidates = [rows[r] for r in range(0, header.first)]
-    candidates += [[v for c, v in enumerate(rows[r]) if c not in mapping] for r in range(header.first, header.last + 1)]
+    # A header cell over an empty column (“单位：亿元” in a spare cell of the header), not an unmapped
+    # column's own title (“纳税额（单位：元）” is that column's unit).
+    spare = {c for c in range(len(header.labels)) if c not in mapping
+             and not any(c < len(rows[r]) and not _blank(rows[r][c]) for r in range(header.last + 1, len(rows)))}
+    candidates += [[v for c, v in enumerate(rows[r]) if c in spare] for r in range(header.first, header.last + 1)]
     for r in range(max(header.last + 1, len(rows) - _FOOTNOTE_SEARCH_ROWS), len(rows)):
         row = rows[r]
         first = next((v for v in row if not _blank(v)), None)
@@ -535,6 +540,8 @@ def _unit_word(value) -> str | None:
         return None
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).strip("()[]【】")
     text = re.sub(r"^单位[:：]?", "", text).strip("()[]【】")
+    if not text:
+        return ""  # “单位” alone in the 序号 column: the label of the row of units
     if text in _HEADER_UNITS:
         return _HEADER_UNITS[text]
     return "" if text in _OTHER_UNITS else None
@@ -599,8 +606,10 @@ class _Approximate(ValueError):
         self.amount, self.written = amount, written
 
 
-# “约5亿元”, “大约3000万”, “5000万元左右”, “1亿以上”: the number, as an estimate.
-_APPROXIMATE_RE = re.compile(r"^(?:约|大约|近|超|逾|预计)(?P<a>.+)$|^(?P<b>.+?)(?:左右|以上|多)$")
+# “约5亿元”, “大约3000万”, “超过5亿”, “5000万元左右”, “1亿以上”, “5000多万”, “1亿余元”: the number, as an
+# estimate. The words come off once (no estimate of an estimate).
+_ESTIMATE_WORDS_RE = re.compile(
+    r"^(?:大约|将近|接近|超过|约|近|超|逾|预计)|(?<=\d)(?:多|余)(?=亿|万|元|$)|(?<=[亿万])(?:多|余)(?=元|$)|(?:左右|以上|多|余)$")
 
 
 def _amount(value, unit: str) -> Decimal | None:
@@ -625,15 +634,18 @@ def _amount(value, unit: str) -> Decimal | None:
         try:
             result = parse_amount(text, default_unit="亿" if unit == "亿" else "万")
         except AmountError as exc:
-            estimate = _APPROXIMATE_RE.match(text)
-            if estimate:
-                number = estimate.group("a") or estimate.group("b")
+            number = _ESTIMATE_WORDS_RE.sub("", text)
+            if number != text and number and number[0].isdigit():
                 try:
-                    amount = _amount(number, unit)
-                except _Bad:
+                    amount = parse_amount(number, default_unit="亿" if unit == "亿" else "万")
+                except (AmountError, InvalidOperation, ValueError):
                     amount = None
-                if amount is not None:
-                    raise _Approximate(amount, _text(value)) from None
+                if amount is not None and amount > 0:
+                    if unit == "元" and not re.search(r"(亿|万|元)", number):
+                        amount = amount * factor
+                    if abs(amount) <= _AMOUNT_LIMIT:
+                        raise _Approximate(amount.normalize() if amount != amount.to_integral_value() else amount.quantize(Decimal(1)),
+                                           _text(value)) from None
             raise _Bad(f"“{_text(value)}”不是金额") from exc
         except (InvalidOperation, ValueError) as exc:
             raise _Bad(f"“{_text(value)}”不是金额") from exc
@@ -775,11 +787,29 @@ def _code(value) -> tuple[str, str | None]:
         return "", _LOST_DIGITS  # “3.50428E+17”: what Excel shows, and saves in a CSV, of a long number
     if len(text) > 32:
         return "", "项目编号超过 32 个字符，已留空"
-    if len(text) <= _MAX_SEQUENCE_DIGITS and text.isdigit():
-        # A township's own row numbers (1, 2, 003): kept as codes they would make the next township's
-        # 1, 2, 3 “duplicates” of these projects, and those rows would be skipped.
-        return "", f"项目编号“{text}”像是表内的序号，不作项目编号，导入时另编号"
     return text, None
+
+
+def _is_row_number(code: str) -> bool:
+    return len(code) <= _MAX_SEQUENCE_DIGITS and code.isdigit()
+
+
+def _row_numbers_only(rows, header: _Header, column: int | None, by_code: dict) -> bool:
+    """Whether every code the column gives is a township's own row number (1, 2, 003) that no project
+    of the library has: then one warning for the sheet instead of one a row."""
+    found = False
+    for r in range(header.last + 1, len(rows)):
+        row = rows[r]
+        value = row[column] if column is not None and column < len(row) else None
+        if _blank(value):
+            continue
+        code, _warning = _code(value)
+        if not code:
+            continue
+        if not _is_row_number(code) or normalise_name(code) in by_code:
+            return False
+        found = True
+    return found
 
 
 def _split_contact(text: str) -> tuple[str, str, str | None]:
@@ -949,6 +979,12 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
     for c, key in enumerate(header.keys):
         if key and key != _IGNORED and (key not in mapping.values() or key == "contact"):
             mapping[c] = key
+    if "name" not in mapping.values():
+        # “项目 | 项目单位 | 投资规模”: a column headed 项目 alone names the projects only when no other
+        # column does (beside 项目名称 it is a kind — 工业项目 —, and it never helps find a header).
+        weak = next((c for c, label in enumerate(header.labels) if c not in mapping and _clean_header(label)[0] in _WEAK_NAME_HEADERS), None)
+        if weak is not None:
+            mapping[weak] = "name"
     remembered = _remembered_mapping(layout_key)
     for overrides in (remembered, mapping_overrides or {}):
         for c, key in overrides.items():
@@ -1222,6 +1258,10 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
     plan = [(c, key, _kind_of(key), header.units[c] if c < len(header.units) else "") for c, key in mapping.items()]
     dates_read: dict = {}
     industries_read: dict = {}
+    codes_are_row_numbers = _row_numbers_only(rows, header, col_of.get("code"), ref.by_code)
+    if codes_are_row_numbers:
+        analysis.warnings.append(Issue(0, label(col_of["code"]), f"“{label(col_of['code'])}”一栏填的是表内序号（1、2、3……），"
+                                                                 "不作项目编号，导入时另编号"))
     for index in range(header.last + 1, len(rows)):
         done = index - header.last
         if done % 500 == 0:
@@ -1287,6 +1327,13 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                     code, warning = _code(value)
                     if warning:
                         warnings.append(Issue(excel_row, label(c), warning))
+                    if code and _is_row_number(code) and normalise_name(code) not in ref.by_code:
+                        # A township's own row numbers kept as codes would make the next township's 1, 2, 3
+                        # “duplicates” of these projects, and those rows would be skipped. (A short code the
+                        # library has is kept: an exported list read back must find its projects.)
+                        if not codes_are_row_numbers:
+                            warnings.append(Issue(excel_row, label(c), f"项目编号“{code}”像是表内的序号，不作项目编号，导入时另编号"))
+                        code = ""
                     if code:
                         values["code"] = code
                 elif kind is _AREA:

@@ -61,6 +61,7 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.setWindowTitle("导入 Excel 项目清单")
         self.analysis = None
+        self.sheet_chosen = False
         self.outcome = None
         self.task = None
         self.busy = False
@@ -292,6 +293,9 @@ class ImportWizard(QDialog):
         self.sheet_combo.clear()
         self.sheet_combo.blockSignals(False)
         self.analysis = None
+        # Until the user picks a sheet the service chooses it (the first data sheet with anything in it:
+        # WPS's empty Sheet1 is passed over), and the list then shows its choice.
+        self.sheet_chosen = False
         try:
             sheets = list_sheets(path)
         except UserError as exc:
@@ -307,6 +311,7 @@ class ImportWizard(QDialog):
         return True
 
     def _sheet_changed(self, _index: int) -> None:
+        self.sheet_chosen = True
         if not self.busy:
             self.status.setStyleSheet("")
             self.status.setText("")
@@ -318,7 +323,7 @@ class ImportWizard(QDialog):
         self.page_after_check = then
         self._start(
             CHECKING, "正在检查表格……", analyse, self.file_edit.text(),
-            sheet=self.sheet_combo.currentText() or None, mapping_overrides=mapping_overrides,
+            sheet=(self.sheet_combo.currentText() or None) if self.sheet_chosen else None, mapping_overrides=mapping_overrides,
             on_result=self._analysed,
         )
 
@@ -382,6 +387,10 @@ class ImportWizard(QDialog):
             self._say_cancelled()
             return
         self.analysis = analysis
+        if self.sheet_combo.currentText() != analysis.sheet:
+            self.sheet_combo.blockSignals(True)
+            self.sheet_combo.setCurrentText(analysis.sheet)
+            self.sheet_combo.blockSignals(False)
         first = analysis.first_header_row or analysis.header_row
         rows = f"第 {first}–{analysis.header_row} 行" if first < analysis.header_row else f"第 {analysis.header_row} 行"
         self.header_label.setText(

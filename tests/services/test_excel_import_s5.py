@@ -337,7 +337,7 @@ def test_a_first_project_is_never_taken_for_a_row_of_the_header(fresh_db, tmp_pa
 
 
 @pytest.mark.parametrize(("header", "key"), [
-    ("项目", "name"), ("投资者", "investor_name"), ("投资人", "investor_name"), ("项目单位", "investor_name"),
+    ("投资者", "investor_name"), ("投资人", "investor_name"), ("项目单位", "investor_name"),
     ("签约主体", "investor_name"), ("投资规模（亿元）", "total_investment"), ("总投资规模", "total_investment"),
     ("项目用地（亩）", "land_area"), ("项目进度", "stage"), ("进度情况", "stage"), ("目前进展情况", "stage"),
     ("工作进展", "stage"), ("工程形象进度", "progress_text"), ("联系人及联系电话", "contact"),
@@ -520,3 +520,73 @@ def test_two_rows_for_one_existing_project_update_it_once(fresh_db, tmp_path):
     outcome = ei.commit(analysis, on_duplicate="update", today=TODAY)
     assert (outcome.imported, outcome.updated, outcome.skipped) == (1, 1, 1)
     assert Project.get(Project.code == "SN-2022-0007").total_investment == 150
+
+
+# --- second review ---------------------------------------------------------------------------------
+def test_a_column_headed_project_beside_the_name_column_is_not_the_name(fresh_db, tmp_path):
+    rows = [["序号", "项目", "项目名称", "投资方", "总投资（万元）"], [1, "工业项目", "年产2万吨铝型材", "富远铝业", 15000]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "类别.xlsx", rows), today=TODAY)
+    assert analysis.rows[0].values["name"] == "年产2万吨铝型材"
+
+
+def test_a_summary_sheet_headed_project_and_count_is_not_a_list_of_projects(fresh_db, tmp_path):
+    rows = [["项目", "个数", "总投资（亿元）"], ["签约项目", 5, 10.5], ["开工项目", 3, 8]]
+    with pytest.raises(UnreadableFileError, match="没有找到表头"):
+        ei.analyse(write_xlsx(tmp_path / "汇总表.xlsx", rows), today=TODAY)
+
+
+@pytest.mark.parametrize("other", ["2021年纳税额（单位：元）", "土地出让价（单位：元/亩）"])
+def test_another_columns_own_unit_is_not_the_sheets(fresh_db, tmp_path, other):
+    rows = [["序号", "项目名称", "投资方", "总投资", other], [1, "甲", "富远铝业", 15000, 3500000]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "纳税.xlsx", rows), today=TODAY)
+    assert analysis.rows[0].values["total_investment"] == 15000
+    assert not [i for i in analysis.warnings if "金额单位" in i.message]
+
+
+def test_a_price_unit_above_the_header_is_not_the_sheets_money_unit(fresh_db, tmp_path):
+    rows = [["（地价单位：元/平方米）"], ["项目名称", "总投资"], ["甲", 15000]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "地价.xlsx", rows), today=TODAY)
+    assert analysis.rows[0].values["total_investment"] == 15000
+
+
+def test_a_short_code_the_library_has_is_kept_so_an_update_finds_its_project(fresh_db, tmp_path):
+    from desktop.services.projects import create_project
+
+    create_project({"name": "富硒香菇三产融合", "total_investment": Decimal(5000), "code": "0101"}, today=TODAY)
+    rows = [["项目编号", "项目名称", "总投资"], ["0101", "富硒香菇三产融合（一期）", 6000], ["JL-2022-0100", "乙", 10]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "回读.xlsx", rows), today=TODAY)
+    assert analysis.to_json()["duplicates"] == [{"row": 2, "matches": "0101"}]
+    assert not [i for i in analysis.warnings if "序号" in i.message]
+    ei.commit(analysis, on_duplicate="update", today=TODAY)
+    assert Project.select().where(Project.name.startswith("富硒香菇")).count() == 1
+    assert Project.get(Project.code == "0101").total_investment == 6000
+
+
+def test_a_code_column_of_row_numbers_gets_one_warning_for_the_sheet(fresh_db, tmp_path):
+    rows = [["项目编号", "项目名称", "总投资"]] + [[n, f"项目{n}", 100] for n in range(1, 31)]
+    analysis = ei.analyse(write_xlsx(tmp_path / "序号.xlsx", rows), today=TODAY)
+    assert [(i.row, i.column, i.message) for i in analysis.warnings] == [
+        (0, "项目编号", "“项目编号”一栏填的是表内序号（1、2、3……），不作项目编号，导入时另编号")]
+    assert all("code" not in item.values for item in analysis.rows) and analysis.valid == 30
+
+
+@pytest.mark.parametrize(("cell", "expected"), [("5000多万", 5000), ("1亿余元", 10000), ("超过5亿", 50000),
+                                                ("约5000万左右", 5000)])
+def test_more_ways_of_writing_an_estimate(fresh_db, tmp_path, cell, expected):
+    analysis = ei.analyse(write_xlsx(tmp_path / "约数.xlsx", [["项目名称", "总投资"], ["甲", cell]]), today=TODAY)
+    assert analysis.rows[0].values["total_investment"] == expected
+    assert [i.message for i in analysis.warnings] == [f"“{cell}”是约数，按 {expected} 万元记录"]
+
+
+@pytest.mark.parametrize("cell", ["约" * 1200 + "5", "5" + "左右" * 1200, "约0亿", "约-5", "约约5"])
+def test_odd_estimates_are_row_errors_not_crashes(fresh_db, tmp_path, cell):
+    analysis = ei.analyse(write_xlsx(tmp_path / "怪.xlsx", [["项目名称", "总投资"], ["甲", cell]]), today=TODAY)
+    assert [(i.row, i.column) for i in analysis.errors] == [(2, "总投资")]
+    assert not [i for i in analysis.warnings if "约数" in i.message]
+
+
+def test_a_row_of_units_labelled_unit_in_the_number_column_belongs_to_the_header(fresh_db, tmp_path):
+    rows = [["序号", "项目名称", "投资方", "总投资", "用地"], ["单位", None, None, "亿元", "亩"], [1, "甲", "富远铝业", 1.5, 30]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "单位行.xlsx", rows), today=TODAY)
+    assert analysis.header_row == 2 and analysis.rows_read == 1
+    assert analysis.rows[0].values["total_investment"] == 15000

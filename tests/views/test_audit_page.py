@@ -50,7 +50,9 @@ def test_the_global_trail_filters_and_exports(qtbot, fresh_db, tmp_path, no_moda
     out = tmp_path / "痕迹.xlsx"
     assert page.export(str(out))
     cells = [row for row in load_workbook(out).active.iter_rows(min_row=3, values_only=True)]
+    *cells, totals = cells
     assert len(cells) == 3 and any(r[1] == "李四" and r[7] == "设备调试" for r in cells)
+    assert totals[:2] == ("合计", "共 3 条")
 
 
 def test_a_projects_history_shows_only_that_project(qtbot, fresh_db):

@@ -400,3 +400,25 @@ def test_a_file_sent_again_says_the_projects_are_there_and_how_to_update_them(
     again.update_radio.setChecked(True)
     again.next_button.click()
     assert "新增 0 个项目" in again.summary_label.text() and "更新 0 个" not in again.summary_label.text()
+
+
+def test_an_empty_first_sheet_is_passed_over_and_the_list_shows_the_sheet_read(qtbot, fresh_db, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"  # WPS's empty first sheet
+    data = book.create_sheet("项目清单")
+    data.append(["项目名称", "总投资（万元）"])
+    data.append(["甲", 100])
+    book.save(tmp_path / "空表在前.xlsx")
+    wizard = shown_wizard(qtbot, tmp_path / "空表在前.xlsx")
+    assert wizard.sheet_combo.currentText() == "Sheet1"  # nothing read yet
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_MAPPING
+    assert wizard.sheet_combo.currentText() == "项目清单"
+    assert "工作表“项目清单”的表头在第 1 行" in wizard.header_label.text()
+    # A sheet the user picks is the one read.
+    wizard.back_button.click()
+    wizard.sheet_combo.setCurrentText("Sheet1")
+    wizard.next_button.click()
+    assert wizard.pages.currentIndex() == PAGE_FILE and "工作表是空的" in wizard.status.text()
