@@ -140,6 +140,13 @@ FunctionEnd
 Section "招商工作台（必需）" SecMain
   SectionIn RO
   SetShellVarContext current
+  ; A silent install (/S /D=…) never calls .onVerifyInstDir: the same refusal here, or the uninstaller
+  ; would later remove the other program's _internal.
+  ${If} ${FileExists} "$INSTDIR\_internal\*.*"
+  ${AndIfNot} ${FileExists} "$INSTDIR\InvestDesk.exe"
+    MessageBox MB_OK|MB_ICONSTOP "文件夹 $INSTDIR 里已有别的程序（_internal 文件夹），请换一个空文件夹安装。" /SD IDOK
+    Abort
+  ${EndIf}
   Call WaitUntilClosed
   ; An older version's files go first, so nothing stale is left beside the new ones — only when that
   ; version is there, whatever folder a silent install (/S /D=…) was given.

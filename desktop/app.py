@@ -87,7 +87,11 @@ def _log_file_handler_class():
             except OSError:
                 self.maxBytes = 0  # no more rollovers in this session: the file is opened again to append
                 return
-            os.rename(probe, self.baseFilename)
+            try:
+                os.rename(probe, self.baseFilename)
+            except OSError:  # another window began a new log in between: write there, keep this one as it is
+                self.maxBytes = 0
+                return
             super().doRollover()
 
     return LogFileHandler

@@ -377,6 +377,9 @@ def test_installer_never_clears_another_programs_internal_folder():
     assert '${If} ${FileExists} "$INSTDIR\\_internal\\*.*"' in verify
     assert '${AndIfNot} ${FileExists} "$INSTDIR\\InvestDesk.exe"' in verify and "Abort" in verify
     install = script[script.index('Section "招商工作台（必需）"'):]
+    # A silent install never runs .onVerifyInstDir: the section refuses such a folder itself, before copying.
+    refusal = install.index('${AndIfNot} ${FileExists} "$INSTDIR\\InvestDesk.exe"')
+    assert refusal < install.index("Abort", refusal) < install.index('File /r "${SOURCE}/*"')
     guard = install.index('${If} ${FileExists} "$INSTDIR\\InvestDesk.exe"')
     assert guard < install.index('RMDir /r "$INSTDIR\\_internal"') < install.index("${EndIf}", guard)
 
