@@ -143,16 +143,23 @@ def test_the_error_report_of_a_sheet_with_a_unit_line_reads_back_the_same(fresh_
 
 # --- stage words that say a step has NOT happened -------------------------------------------------
 @pytest.mark.parametrize("word", ["未开工", "尚未开工", "待开工", "计划开工", "拟开工", "未签约", "拟签约", "待签约", "即将投产"])
-def test_a_step_not_yet_done_is_not_that_step(word):
-    ref = ei._load_reference()
-    assert ei._stage_step(word, ref.step_names, ref.stage_words) == (None, False)
+def test_a_step_not_yet_done_is_not_that_step(fresh_db, tmp_path, word):
+    rows = [["项目名称", "总投资", "项目进展"], ["甲", 100, word]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "进展.xlsx", rows), today=TODAY)
+    assert issues(analysis.warnings) == [(2, "项目进展", f"进展“{word}”说的是尚未完成的步骤，未记录步骤，已记入形象进度")]
+    assert analysis.rows[0].values["progress_text"] == word and analysis.rows[0].steps == {}
 
 
-@pytest.mark.parametrize(("word", "step"), [("已签约，未开工", 9), ("已签约未开工", 9), ("签约待落地", 9),
-                                            ("已开工建设", 19), ("在建（土建）", 19), ("土建完成80%", 19)])
-def test_the_step_done_is_found_beside_one_not_done(word, step):
-    ref = ei._load_reference()
-    assert ei._stage_step(word, ref.step_names, ref.stage_words) == (step, False)
+@pytest.mark.parametrize(("word", "date_column"), [("已签约，未开工", "签约时间"), ("已签约未开工", "签约时间"),
+                                                   ("签约待落地", "签约时间"), ("已开工建设", "开工时间"),
+                                                   ("在建（土建）", "开工时间"), ("土建完成80%", "开工时间")])
+def test_the_step_done_is_found_beside_one_not_done(fresh_db, tmp_path, word, date_column):
+    rows = [["项目名称", "总投资", "项目进展", date_column], ["甲", 100, word, "2022-03-15"]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "进展.xlsx", rows), today=TODAY)
+    assert analysis.warnings == []  # the step the word names is the one the date column records
+    ei.commit(analysis, today=TODAY)
+    step = {"签约时间": 9, "开工时间": 19}[date_column]
+    assert project("甲").stage_no == step
 
 
 def test_not_started_never_asks_for_a_start_date(fresh_db, tmp_path):
@@ -174,13 +181,17 @@ def test_not_started_never_asks_for_a_start_date(fresh_db, tmp_path):
         (2022, None, "“2022”只有年份，已留空"),
     ],
 )
-def test_dates_as_townships_type_them(cell, expected, warning):
-    assert ei._date(cell) == (expected, warning)
+def test_dates_as_townships_type_them(fresh_db, tmp_path, cell, expected, warning):
+    rows = [["项目名称", "总投资", "签约时间"], ["甲", 100, cell]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "日期.xlsx", rows), today=TODAY)
+    assert analysis.rows[0].steps.get(9) == expected
+    assert issues(analysis.warnings) == ([(2, "签约时间", warning)] if warning else [])
 
 
 @pytest.mark.parametrize(("cell", "expected"), [("¥5000", 5000), ("￥1.2亿", 12000), ("￥ 8,000", 8000)])
-def test_amounts_with_a_currency_sign(cell, expected):
-    assert ei._amount(cell, "") == expected
+def test_amounts_with_a_currency_sign(fresh_db, tmp_path, cell, expected):
+    analysis = ei.analyse(write_xlsx(tmp_path / "金额.xlsx", [["项目名称", "总投资"], ["甲", cell]]), today=TODAY)
+    assert analysis.rows[0].values["total_investment"] == expected and analysis.warnings == []
 
 
 def test_a_long_code_a_csv_saved_in_scientific_form_is_not_kept(fresh_db, tmp_path):
