@@ -485,34 +485,46 @@ _SHEET_UNIT_RE = re.compile(r"单位\s*(?:[:：]|为|是)\s*(亿元|万元|元)(
 _FOOTNOTE_SEARCH_ROWS = 10
 
 
-def _sheet_unit(rows, header: _Header, mapping: dict[int, str]) -> str:
-    """The money unit the sheet states once for all (亿/万/元), or "": on a line above the header, in a
-    header cell of no column (a unit in a column's own title is that column's), or in a footnote
-    (注：金额单位为亿元) among the last rows."""
-    candidates = [rows[r] for r in range(0, header.first)]
-    # A header cell over an empty column (“单位：亿元” in a spare cell of the header), not an unmapped
-    # column's own title (“纳税额（单位：元）” is that column's unit).
-    spare = {c for c in range(len(header.labels)) if c not in mapping
-             and not any(c < len(rows[r]) and not _blank(rows[r][c]) for r in range(header.last + 1, len(rows)))}
-    candidates += [[v for c, v in enumerate(rows[r]) if c in spare] for r in range(header.first, header.last + 1)]
+def _stated_unit(value) -> str:
+    """亿/万/元 when the cell states a money unit (“单位：亿元”), else ""."""
+    if isinstance(value, str) and "单位" in value:
+        found = _SHEET_UNIT_RE.search(unicodedata.normalize("NFKC", value).replace(" ", ""))
+        if found:
+            return found.group(1)[0]
+    return ""
+
+
+def _sheet_unit(rows, header: _Header, mapping: dict[int, str], rows_added: range) -> str:
+    """The money unit the sheet states once for all (亿/万/元), or "": on a line above the header or
+    among the rows taken into it (a line “单位：亿元” under the header), in a header cell that is no
+    amount column's own title, or in a footnote (注：金额单位为亿元) among the last rows."""
+    for r in [*range(0, header.first), *rows_added]:
+        for value in rows[r]:
+            if unit := _stated_unit(value):
+                return unit
+    for r in range(header.first, rows_added.start):
+        for c, value in enumerate(rows[r]):
+            if c in mapping or not (unit := _stated_unit(value)):
+                continue
+            # “序号（单位：亿元）” or a spare cell over an empty column speaks for the sheet; an unmapped
+            # column's own title (“纳税额（单位：元）”) only for that column.
+            if (c < len(header.keys) and header.keys[c] == _IGNORED) or not any(
+                    c < len(rows[below]) and not _blank(rows[below][c]) for below in range(header.last + 1, len(rows))):
+                return unit
     for r in range(max(header.last + 1, len(rows) - _FOOTNOTE_SEARCH_ROWS), len(rows)):
         row = rows[r]
         first = next((v for v in row if not _blank(v)), None)
         if isinstance(first, str) and _FOOTNOTE_RE.match(unicodedata.normalize("NFKC", first)):
-            candidates.append(row)
-    for row in candidates:
-        for value in row:
-            if isinstance(value, str) and "单位" in value:
-                found = _SHEET_UNIT_RE.search(unicodedata.normalize("NFKC", value).replace(" ", ""))
-                if found:
-                    return found.group(1)[0]
+            for value in row:
+                if unit := _stated_unit(value):
+                    return unit
     return ""
 
 
-def _apply_sheet_unit(rows, header: _Header, mapping: dict[int, str]) -> str:
+def _apply_sheet_unit(rows, header: _Header, mapping: dict[int, str], rows_added: range) -> str:
     """Give the sheet's stated money unit to the amount columns whose header names none; the warning
-    that says so, or "" (万元, the default, needs no word)."""
-    unit = _sheet_unit(rows, header, mapping)
+    that says so, or "" (万元, the default, needs no word). `rows_added`: the rows _extend_header took in."""
+    unit = _sheet_unit(rows, header, mapping, rows_added)
     if unit not in ("亿", "元"):
         return ""
     applied = []
@@ -790,25 +802,24 @@ def _code(value) -> tuple[str, str | None]:
     return text, None
 
 
-def _is_row_number(code: str) -> bool:
-    return len(code) <= _MAX_SEQUENCE_DIGITS and code.isdigit()
-
-
-def _row_numbers_only(rows, header: _Header, column: int | None, by_code: dict) -> bool:
-    """Whether every code the column gives is a township's own row number (1, 2, 003) that no project
-    of the library has: then one warning for the sheet instead of one a row."""
-    found = False
+def _codes_are_row_numbers(rows, header: _Header, column: int | None, name_col: int | None, mapping, remarks_col) -> bool:
+    """Whether the 项目编号 column only counts the rows: 1, 2, 3 … on the projects' rows in order (starting
+    again at 1 in a section is allowed). A township's row numbers kept as codes would make the next
+    township's 1, 2, 3 “duplicates” of these projects, and those rows would be skipped."""
+    if column is None:
+        return False
+    previous, found = 0, False
     for r in range(header.last + 1, len(rows)):
         row = rows[r]
-        value = row[column] if column is not None and column < len(row) else None
-        if _blank(value):
+        value = row[column] if column < len(row) else None
+        if _blank(value) or _skip_kind(row, name_col, mapping) or _is_example(row, name_col, remarks_col):
             continue
         code, _warning = _code(value)
         if not code:
             continue
-        if not _is_row_number(code) or normalise_name(code) in by_code:
+        if not (len(code) <= _MAX_SEQUENCE_DIGITS and code.isdigit()) or int(code) not in (previous + 1, 1):
             return False
-        found = True
+        previous, found = int(code), True
     return found
 
 
@@ -973,7 +984,9 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
             "在前 15 行中没有找到表头（至少要有“项目名称”“总投资”等两个列名），请检查是否选对了工作表，或使用导入模板",
             Location(file=path_obj.name, sheet=table.sheet),
         )
+    found_last = header.last
     _extend_header(rows, header)
+    rows_added = range(found_last + 1, header.last + 1)
     layout_key = _layout_key(header.labels)
     mapping: dict[int, str] = {}
     for c, key in enumerate(header.keys):
@@ -1000,7 +1013,7 @@ def analyse(path, *, sheet: str | None = None, mapping_overrides: dict[int, str]
             else:
                 mapping.pop(c, None)
     mapping = dict(sorted(mapping.items()))
-    unit_note = _apply_sheet_unit(rows, header, mapping)
+    unit_note = _apply_sheet_unit(rows, header, mapping, rows_added)
     analysis = ImportAnalysis(
         file=str(path), sheet=table.sheet, sheets=table.sheets, header_row=header.last + 1,
         headers=header.labels, mapping=mapping, first_header_row=header.first + 1,
@@ -1258,9 +1271,9 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
     plan = [(c, key, _kind_of(key), header.units[c] if c < len(header.units) else "") for c, key in mapping.items()]
     dates_read: dict = {}
     industries_read: dict = {}
-    codes_are_row_numbers = _row_numbers_only(rows, header, col_of.get("code"), ref.by_code)
+    codes_are_row_numbers = _codes_are_row_numbers(rows, header, col_of.get("code"), name_col, mapping, remarks_col)
     if codes_are_row_numbers:
-        analysis.warnings.append(Issue(0, label(col_of["code"]), f"“{label(col_of['code'])}”一栏填的是表内序号（1、2、3……），"
+        analysis.warnings.append(Issue(0, label(col_of["code"]), f"“{label(col_of['code'])}”一栏是从 1 起连续的序号，"
                                                                  "不作项目编号，导入时另编号"))
     for index in range(header.last + 1, len(rows)):
         done = index - header.last
@@ -1327,14 +1340,7 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                     code, warning = _code(value)
                     if warning:
                         warnings.append(Issue(excel_row, label(c), warning))
-                    if code and _is_row_number(code) and normalise_name(code) not in ref.by_code:
-                        # A township's own row numbers kept as codes would make the next township's 1, 2, 3
-                        # “duplicates” of these projects, and those rows would be skipped. (A short code the
-                        # library has is kept: an exported list read back must find its projects.)
-                        if not codes_are_row_numbers:
-                            warnings.append(Issue(excel_row, label(c), f"项目编号“{code}”像是表内的序号，不作项目编号，导入时另编号"))
-                        code = ""
-                    if code:
+                    if code and not codes_are_row_numbers:
                         values["code"] = code
                 elif kind is _AREA:
                     values[key] = _area(value)
@@ -1473,6 +1479,7 @@ def _check_rows(analysis: ImportAnalysis, rows, header: _Header, ref: _Reference
                 else:
                     seen_existing[pid] = excel_row
                     item.duplicate = Duplicate(excel_row, existing, pid)
+                    seen.setdefault(key, excel_row)  # a later row of the same name + investor repeats this one
         if item.duplicate is None:
             seen[key] = excel_row
             if code:

@@ -447,22 +447,44 @@ def test_a_password_protected_xls(tmp_path):
 
 # --- a township's own row numbers in the 项目编号 column ----------------------------------------
 def test_row_numbers_in_the_code_column_are_not_codes_so_the_next_township_is_not_skipped(fresh_db, tmp_path):
-    first = write_xlsx(tmp_path / "水南镇.xlsx", [["项目编号", "项目名称", "总投资"], [1, "水南甲", 100], ["002", "水南乙", 100],
-                                                 ["SN-2022-0003", "水南丙", 100]])
+    first = write_xlsx(tmp_path / "水南镇.xlsx", [["项目编号", "项目名称", "总投资"], [1, "水南甲", 100], ["2", "水南乙", 100],
+                                                 [3, "水南丙", 100]])
     analysis = ei.analyse(first, today=TODAY)
-    assert [(i.row, i.column, i.message) for i in analysis.warnings] == [
-        (2, "项目编号", "项目编号“1”像是表内的序号，不作项目编号，导入时另编号"),
-        (3, "项目编号", "项目编号“002”像是表内的序号，不作项目编号，导入时另编号"),
-    ]
+    assert issues(analysis.warnings) == [(0, "项目编号", "“项目编号”一栏是从 1 起连续的序号，不作项目编号，导入时另编号")]
     ei.commit(analysis, today=TODAY)
     second = write_xlsx(tmp_path / "高唐镇.xlsx", [["项目编号", "项目名称", "总投资"], [1, "高唐甲", 100], [2, "高唐乙", 100]])
     analysis = ei.analyse(second, today=TODAY)
     assert analysis.duplicates == [] and analysis.valid == 2
     ei.commit(analysis, today=TODAY)
-    codes = dict(Project.select(Project.name, Project.code).tuples())
-    assert codes["水南丙"] == "SN-2022-0003"
-    assert sorted(codes[name] for name in ("水南甲", "水南乙", "高唐甲", "高唐乙")) == [
-        "JL-2022-0001", "JL-2022-0002", "JL-2022-0003", "JL-2022-0004"]
+    codes = sorted(Project.select(Project.code).tuples())
+    assert codes == [(f"JL-2022-000{n}",) for n in range(1, 6)]
+
+
+def test_a_row_number_never_matches_a_short_code_of_the_library(fresh_db, tmp_path):
+    from desktop.services.projects import create_project
+
+    create_project({"name": "已有的无关项目", "total_investment": Decimal(10), "code": "2"}, today=TODAY)
+    rows = [["项目编号", "项目名称", "总投资"], [1, "新项目A", 100], [2, "新项目B", 600], [3, "新项目C", 100]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "序号.xlsx", rows), today=TODAY)
+    assert analysis.duplicates == [] and analysis.valid == 3
+    ei.commit(analysis, on_duplicate="update", today=TODAY)
+    assert Project.get(Project.code == "2").name == "已有的无关项目"
+
+
+def test_real_short_codes_beside_a_number_column_are_kept(fresh_db, tmp_path):
+    rows = [["序号", "项目编号", "项目名称", "总投资"], [1, 2201, "甲", 100], [2, 2202, "乙", 100], [3, "0250", "丙", 100]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "编号.xlsx", rows), today=TODAY)
+    assert [item.values.get("code") for item in analysis.rows] == ["2201", "2202", "0250"]
+    assert analysis.warnings == []
+
+
+def test_row_numbers_restarting_in_each_section_with_total_and_note_rows_get_one_warning(fresh_db, tmp_path):
+    rows = [["项目编号", "项目名称", "总投资"], ["一、轻合金产业（2个）"], [1, "甲", 100], [2, "乙", 100],
+            ["二、新材料产业（1个）"], [1, "丙", 100], ["合计", None, 300], ["注：金额单位为万元"]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "分段.xlsx", rows), today=TODAY)
+    assert issues(analysis.warnings) == [(0, "项目编号", "“项目编号”一栏是从 1 起连续的序号，不作项目编号，导入时另编号")]
+    assert analysis.valid == 3 and all("code" not in item.values for item in analysis.rows)
+
 
 
 # --- an empty sheet before the list -----------------------------------------------------------------
@@ -577,7 +599,7 @@ def test_a_code_column_of_row_numbers_gets_one_warning_for_the_sheet(fresh_db, t
     rows = [["项目编号", "项目名称", "总投资"]] + [[n, f"项目{n}", 100] for n in range(1, 31)]
     analysis = ei.analyse(write_xlsx(tmp_path / "序号.xlsx", rows), today=TODAY)
     assert [(i.row, i.column, i.message) for i in analysis.warnings] == [
-        (0, "项目编号", "“项目编号”一栏填的是表内序号（1、2、3……），不作项目编号，导入时另编号")]
+        (0, "项目编号", "“项目编号”一栏是从 1 起连续的序号，不作项目编号，导入时另编号")]
     assert all("code" not in item.values for item in analysis.rows) and analysis.valid == 30
 
 
@@ -601,3 +623,25 @@ def test_a_row_of_units_labelled_unit_in_the_number_column_belongs_to_the_header
     analysis = ei.analyse(write_xlsx(tmp_path / "单位行.xlsx", rows), today=TODAY)
     assert analysis.header_row == 2 and analysis.rows_read == 1
     assert analysis.rows[0].values["total_investment"] == 15000
+
+
+def test_a_later_row_like_one_that_matched_the_library_repeats_that_row(fresh_db, tmp_path):
+    from desktop.services.projects import create_project
+
+    create_project({"name": "旧名称项目", "investor_name": "甲公司", "total_investment": Decimal(10), "code": "JL-2022-0001"},
+                   today=TODAY)
+    rows = [["项目编号", "项目名称", "投资方", "总投资"], ["JL-2022-0001", "新名称项目", "甲公司", 100], [None, "新名称项目", "甲公司", 200]]
+    analysis = ei.analyse(write_xlsx(tmp_path / "改名.xlsx", rows), today=TODAY)
+    assert analysis.to_json()["duplicates"] == [{"row": 2, "matches": "JL-2022-0001"}, {"row": 3, "matches": 2}]
+    ei.commit(analysis, on_duplicate="update", today=TODAY)
+    assert Project.select().where(Project.name == "新名称项目").count() == 1
+
+
+@pytest.mark.parametrize("rows", [
+    [["序号", "项目名称", "投资方", "总投资"], ["单位：亿元"], [1, "甲", "甲公司", 1.5]],
+    [["序号（单位：亿元）", "项目名称", "投资方", "总投资"], [1, "甲", "甲公司", 1.5]],
+], ids=["a line under the header", "in the number column's title"])
+def test_a_unit_stated_in_the_header_rows_is_the_sheets(fresh_db, tmp_path, rows):
+    analysis = ei.analyse(write_xlsx(tmp_path / "单位.xlsx", rows), today=TODAY)
+    assert analysis.rows[0].values["total_investment"] == 15000
+    assert issues(analysis.warnings) == [(0, "", "表中注明金额单位为亿元：“总投资”按亿元计")]
