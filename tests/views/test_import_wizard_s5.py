@@ -342,25 +342,6 @@ def test_export_on_a_list_page_asks_in_the_last_export_folder_and_writes_there(q
     assert ui_settings().value(EXPORT_FOLDER_KEY) == str(folder)
 
 
-def test_the_save_question_for_a_template_starts_in_the_last_export_folder_not_the_program_folder(
-        qtbot, fresh_db, tmp_path, monkeypatch):
-    from PySide6.QtWidgets import QFileDialog, QWidget
-
-    from desktop.views.main_window import ui_settings
-    from desktop.views.table_export import EXPORT_FOLDER_KEY, choose_save_path
-
-    folder = tmp_path / "填报模板"
-    folder.mkdir()
-    ui_settings().setValue(EXPORT_FOLDER_KEY, str(folder))
-    asked = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, caption, start, _f: asked.append(start) or ("", ""))
-    parent = QWidget()
-    qtbot.addWidget(parent)
-    assert choose_save_path(parent, "保存填报模板", "项目清单填报模板.xlsx") is None  # the user cancelled
-    assert asked == [str(folder / "项目清单填报模板.xlsx")]
-
-
-
 def test_browse_opens_where_the_last_sheet_came_from(qtbot, fresh_db, messy_file, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 
