@@ -621,7 +621,7 @@ class _Approximate(ValueError):
 # “约5亿元”, “大约3000万”, “超过5亿”, “5000万元左右”, “1亿以上”, “5000多万”, “1亿余元”: the number, as an
 # estimate. The words come off once (no estimate of an estimate).
 _ESTIMATE_WORDS_RE = re.compile(
-    r"^(?:大约|将近|接近|超过|约|近|超|逾|预计)|(?<=\d)(?:多|余)(?=亿|万|元|$)|(?<=[亿万])(?:多|余)(?=元|$)|(?:左右|以上|多|余)$")
+    r"^(?:大约|将近|接近|超过|约|近|超|逾|预计)|(?<=\d)(?:多|余)(?=亿|万|元|$)|(?<=[亿千万])(?:多|余)(?=万|元|$)|(?:左右|以上|多|余)$")
 
 
 def _amount(value, unit: str) -> Decimal | None:

@@ -604,7 +604,7 @@ def test_a_code_column_of_row_numbers_gets_one_warning_for_the_sheet(fresh_db, t
 
 
 @pytest.mark.parametrize(("cell", "expected"), [("5000多万", 5000), ("1亿余元", 10000), ("超过5亿", 50000),
-                                                ("约5000万左右", 5000)])
+                                                ("约5000万左右", 5000), ("3千多万", 3000)])
 def test_more_ways_of_writing_an_estimate(fresh_db, tmp_path, cell, expected):
     analysis = ei.analyse(write_xlsx(tmp_path / "约数.xlsx", [["项目名称", "总投资"], ["甲", cell]]), today=TODAY)
     assert analysis.rows[0].values["total_investment"] == expected
