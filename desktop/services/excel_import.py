@@ -534,7 +534,7 @@ def _apply_sheet_unit(rows, header: _Header, mapping: dict[int, str], rows_added
             applied.append(header.labels[c])
     if not applied:
         return ""
-    word = _UNIT_WORDS[unit]
+    word = UNIT_WORDS[unit]
     return f"表中注明金额单位为{word}：{'、'.join(f'“{label}”' for label in applied)}按{word}计"
 
 
@@ -624,7 +624,7 @@ _ESTIMATE_WORDS_RE = re.compile(
     r"^(?:大约|将近|接近|超过|约|近|超|逾|预计)|(?<=\d)(?:多|余)(?=亿|万|元|$)|(?<=[亿千万])(?:多|余)(?=万|元|$)|(?:左右|以上|多|余)$")
 
 
-def _amount(value, unit: str) -> Decimal | None:
+def _amount(value, unit: str, *, estimates: bool = True) -> Decimal | None:
     kind = type(value)
     if (kind is int or kind is float) and unit not in ("亿", "元") and 0 < abs(value) <= _AMOUNT_LIMIT_NUMBER and value == int(value):
         return Decimal(int(value))  # the common case: a whole number of 万元 (same result as below)
@@ -646,18 +646,14 @@ def _amount(value, unit: str) -> Decimal | None:
         try:
             result = parse_amount(text, default_unit="亿" if unit == "亿" else "万")
         except AmountError as exc:
-            number = _ESTIMATE_WORDS_RE.sub("", text)
-            if number != text and number and number[0].isdigit():
+            number = _ESTIMATE_WORDS_RE.sub("", text) if estimates else text
+            if number != text and number[:1].isdigit():
                 try:
-                    amount = parse_amount(number, default_unit="亿" if unit == "亿" else "万")
-                except (AmountError, InvalidOperation, ValueError):
+                    amount = _amount(number, unit, estimates=False)  # the words come off once
+                except _Bad:
                     amount = None
                 if amount is not None and amount > 0:
-                    if unit == "元" and not re.search(r"(亿|万|元)", number):
-                        amount = amount * factor
-                    if abs(amount) <= _AMOUNT_LIMIT:
-                        raise _Approximate(amount.normalize() if amount != amount.to_integral_value() else amount.quantize(Decimal(1)),
-                                           _text(value)) from None
+                    raise _Approximate(amount, _text(value)) from None
             raise _Bad(f"“{_text(value)}”不是金额") from exc
         except (InvalidOperation, ValueError) as exc:
             raise _Bad(f"“{_text(value)}”不是金额") from exc
@@ -861,17 +857,21 @@ def _stage_step(text: str, step_names: dict[str, int], stage_words: dict[str, in
     for keyword, number in _STAGE_KEYWORDS:
         start = word.find(keyword)
         while start >= 0:
-            if not _NOT_DONE_RE.search(word, max(0, start - 2), start):
+            if not _said_not_done(word, start):
                 return number, False
             start = word.find(keyword, start + 1)  # “未开工” says the step is not done: look further
     return None, False
 
 
+def _said_not_done(word: str, start: int) -> bool:
+    """Whether the step word at `start` comes after 未/待/拟/计划…: a step not (yet) done."""
+    return _NOT_DONE_RE.search(word, max(0, start - 2), start) is not None
+
+
 def _names_a_step_not_done(text: str) -> bool:
     """Whether a stage word names a step only as not (yet) done: 未开工, 拟签约, 即将投产."""
     word = normalise_name(text)
-    return any(_NOT_DONE_RE.search(word, max(0, start - 2), start)
-               for keyword, _number in _STAGE_KEYWORDS for start in [word.find(keyword)] if start > 0)
+    return any(_said_not_done(word, start) for keyword, _number in _STAGE_KEYWORDS for start in [word.find(keyword)] if start > 0)
 
 
 # --- the database side of the checks ---------------------------------------------------------
@@ -1898,7 +1898,7 @@ def write_error_report(analysis: ImportAnalysis, out_path) -> None:
         raise UserError(f"无法保存问题清单（{exc.strerror or exc}）", Location(file=Path(out_path).name)) from exc
 
 
-_UNIT_WORDS = {"亿": "亿元", "万": "万元", "元": "元", "亩": "亩"}
+UNIT_WORDS = {"亿": "亿元", "万": "万元", "元": "元", "亩": "亩"}  # the header units as a user reads them
 
 
 def _labels_with_units(analysis: ImportAnalysis) -> list[str]:
@@ -1908,7 +1908,7 @@ def _labels_with_units(analysis: ImportAnalysis) -> list[str]:
     for c, label in enumerate(analysis.headers):
         unit = analysis.header_units[c] if c < len(analysis.header_units) else ""
         if unit and label and not _clean_header(label)[1]:
-            label = f"{label}（{_UNIT_WORDS[unit]}）"
+            label = f"{label}（{UNIT_WORDS[unit]}）"
         labels.append(label)
     return labels
 

@@ -43,7 +43,6 @@ KINDS = ("全部", "错误", "警告", "重复")
 # Within one Excel row the table lists what keeps the row out first: errors, then a duplicate, then warnings.
 KIND_ORDER = {"错误": 0, "重复": 1, "警告": 2}
 WHOLE_FILE = "整个文件"  # the 行号 shown for a problem of the file rather than of one row (row 0)
-UNIT_WORDS = {"亿": "亿元", "万": "万元", "元": "元", "亩": "亩"}  # the import's header units, as a user reads them
 IMPORT_FOLDER_KEY = "import/last_folder"
 MAX_ISSUES_SHOWN = 2000  # rows of the problems table (the problem report has them all)
 PAGE_FILE, PAGE_MAPPING, PAGE_RESULTS, PAGE_RUN = range(4)
@@ -343,6 +342,8 @@ class ImportWizard(QDialog):
     def _header_text(analysis, column: int, header: str) -> str:
         """The column's name as the sheet has it, with the unit its amounts are read in when that unit came
         from a group cell above (计划投资（亿元） over 总投资 shows “总投资（亿元）”): 1.5 there is 1.5 亿元."""
+        from desktop.services.excel_import import UNIT_WORDS
+
         units = analysis.header_units
         unit = UNIT_WORDS.get(units[column] if column < len(units) else "", "")
         if not unit or not header or unit in header or units[column] in header:
